@@ -1,0 +1,165 @@
+import type { GoNode } from './parser';
+
+export const FUNCTION_TYPES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+
+/** Import path -> the names it is visible under in this file (an alias, or the package name). */
+export class GoImports {
+  private readonly byLocalName = new Map<string, string>();
+  private readonly byPath = new Map<string, string[]>();
+
+  constructor(root: GoNode) {
+    for (const spec of root.descendantsOfType('import_spec')) {
+      if (!spec) continue;
+      const pathNode = spec.childForFieldName('path');
+      if (!pathNode) continue;
+      const importPath = pathNode.text.replace(/^["`]|["`]$/g, '');
+      const alias = spec.childForFieldName('name')?.text;
+      if (alias === '_' || alias === '.') continue;
+      const local = alias ?? defaultPackageName(importPath);
+      this.byLocalName.set(local, importPath);
+      const names = this.byPath.get(importPath) ?? [];
+      names.push(local);
+      this.byPath.set(importPath, names);
+    }
+  }
+
+  pathOf(localName: string): string | undefined {
+    return this.byLocalName.get(localName);
+  }
+
+  has(importPath: string): boolean {
+    return this.byPath.has(importPath);
+  }
+
+  localNames(importPath: string): string[] {
+    return this.byPath.get(importPath) ?? [];
+  }
+}
+
+/** Best guess of a package's name from its path, as Go tooling guesses it without the source. */
+export function defaultPackageName(importPath: string): string {
+  const parts = importPath.split('/');
+  let last = parts[parts.length - 1];
+  if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2];
+  last = last.replace(/\.v\d+$/, '').replace(/^go-/, '').replace(/-go$/, '');
+  return last.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+/** For `pkg.Name(...)`, the import path of pkg and Name; undefined for any other call. */
+export function packageCallee(call: GoNode, imports: GoImports): { path: string; name: string } | undefined {
+  const fn = call.childForFieldName('function');
+  if (!fn || fn.type !== 'selector_expression') return undefined;
+  const operand = fn.childForFieldName('operand');
+  const field = fn.childForFieldName('field');
+  if (!operand || operand.type !== 'identifier' || !field) return undefined;
+  const path = imports.pathOf(operand.text);
+  return path ? { path, name: field.text } : undefined;
+}
+
+export function enclosingFunctions(node: GoNode): GoNode[] {
+  const result: GoNode[] = [];
+  for (let current = node.parent; current; current = current.parent) {
+    if (FUNCTION_TYPES.has(current.type)) result.push(current);
+  }
+  return result;
+}
+
+/** Where a request-scoped context can be taken from at some point in the code. */
+export interface ContextSource {
+  /** Go expression yielding the context, e.g. `ctx`, `r.Context()`, `c.Request.Context()`. */
+  expression: string;
+  kind: 'context' | 'http-request' | 'gin-context';
+  /** Name of the variable or parameter it comes from. */
+  variable: string;
+}
+
+function typeIs(typeNode: GoNode | null, imports: GoImports, path: string, name: string, pointer: boolean): boolean {
+  if (!typeNode) return false;
+  let node: GoNode | null = typeNode;
+  if (pointer) {
+    if (node.type !== 'pointer_type') return false;
+    node = node.namedChildren[0] ?? null;
+  }
+  if (!node || node.type !== 'qualified_type') return false;
+  const pkg = node.childForFieldName('package')?.text;
+  const typeName = node.childForFieldName('name')?.text;
+  return typeName === name && pkg !== undefined && imports.pathOf(pkg) === path;
+}
+
+function sourceFromParameter(name: string, typeNode: GoNode | null, imports: GoImports): ContextSource | undefined {
+  if (name === '_') return undefined;
+  if (typeIs(typeNode, imports, 'context', 'Context', false)) return { expression: name, kind: 'context', variable: name };
+  if (typeIs(typeNode, imports, 'net/http', 'Request', true)) {
+    return { expression: `${name}.Context()`, kind: 'http-request', variable: name };
+  }
+  if (typeIs(typeNode, imports, 'github.com/gin-gonic/gin', 'Context', true)) {
+    return { expression: `${name}.Request.Context()`, kind: 'gin-context', variable: name };
+  }
+  return undefined;
+}
+
+function parameterSources(fn: GoNode, imports: GoImports): ContextSource[] {
+  const parameters = fn.childForFieldName('parameters');
+  const sources: ContextSource[] = [];
+  for (const declaration of parameters?.namedChildren ?? []) {
+    if (!declaration || declaration.type !== 'parameter_declaration') continue;
+    const typeNode = declaration.childForFieldName('type');
+    for (const nameNode of declaration.childrenForFieldName('name')) {
+      const source = nameNode && sourceFromParameter(nameNode.text, typeNode, imports);
+      if (source) sources.push(source);
+    }
+  }
+  return sources;
+}
+
+/** Calls whose first result is a context derived from the request's: `context.WithTimeout(ctx, ...)`, `tracer.Start(ctx, ...)`. */
+function derivesContext(call: GoNode, imports: GoImports): boolean {
+  const callee = packageCallee(call, imports);
+  if (callee?.path === 'context') return callee.name.startsWith('With');
+  const fn = call.childForFieldName('function');
+  const field = fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text : undefined;
+  if (field === 'Start') return true;
+  if (field === 'Context' && (call.childForFieldName('arguments')?.namedChildCount ?? 0) === 0) return true;
+  return false;
+}
+
+function isAncestor(ancestor: GoNode, node: GoNode): boolean {
+  for (let current: GoNode | null = node; current; current = current.parent) {
+    if (current.id === ancestor.id) return true;
+  }
+  return false;
+}
+
+/** Local variables holding a request-derived context, declared before `at` in a scope enclosing it. */
+function localSources(fn: GoNode, at: GoNode, imports: GoImports): ContextSource[] {
+  const body = fn.childForFieldName('body');
+  if (!body) return [];
+  const sources: ContextSource[] = [];
+  for (const declaration of body.descendantsOfType(['short_var_declaration', 'assignment_statement'])) {
+    if (!declaration || declaration.startIndex >= at.startIndex) continue;
+    if (!declaration.parent || !isAncestor(declaration.parent, at)) continue;
+    const left = declaration.childForFieldName('left')?.namedChildren[0];
+    const right = declaration.childForFieldName('right')?.namedChildren[0];
+    if (!left || left.type !== 'identifier' || left.text === '_' || right?.type !== 'call_expression') continue;
+    if (derivesContext(right, imports)) sources.push({ expression: left.text, kind: 'context', variable: left.text });
+  }
+  for (const declaration of body.descendantsOfType('var_spec')) {
+    if (!declaration || declaration.startIndex >= at.startIndex) continue;
+    if (!declaration.parent?.parent || !isAncestor(declaration.parent.parent, at)) continue;
+    const source = sourceFromParameter(declaration.childForFieldName('name')?.text ?? '_', declaration.childForFieldName('type'), imports);
+    if (source?.kind === 'context') sources.push(source);
+  }
+  return sources.reverse();
+}
+
+/**
+ * The best context to use at `at`, innermost first: a context variable derived in this function,
+ * a context parameter, then a request or gin context (of this or an enclosing function literal).
+ */
+export function contextInScope(at: GoNode, imports: GoImports): ContextSource | undefined {
+  const candidates: ContextSource[] = [];
+  for (const fn of enclosingFunctions(at)) {
+    candidates.push(...localSources(fn, at, imports), ...parameterSources(fn, imports));
+  }
+  return candidates.find((c) => c.kind === 'context') ?? candidates[0];
+}
