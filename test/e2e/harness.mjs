@@ -251,6 +251,11 @@ export async function openBrowser(url, workspace, { trustDialog = 'decline', hea
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
+    // Browser-side errors, for failure reports (see consoleErrors()).
+    const errors = [];
+    consoleErrorsByPage.set(page, errors);
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(`[console] ${m.text()}`); });
+    page.on('pageerror', (e) => errors.push(`[pageerror] ${e.message}`));
     const target = new URL(url);
     if (workspace) target.searchParams.set('folder', workspace);
     await page.goto(target.toString(), { waitUntil: 'domcontentloaded', timeout: 120_000 });
@@ -272,14 +277,26 @@ export async function openBrowser(url, workspace, { trustDialog = 'decline', hea
   }
 }
 
+/** Whether the served workbench has workspace trust on (code-server started with trust). */
+async function workspaceTrustEnabled(page) {
+  return page.evaluate(() => {
+    const meta = document.getElementById('vscode-workbench-web-configuration');
+    try { return JSON.parse(meta.getAttribute('data-settings')).enableWorkspaceTrust === true; } catch { return false; }
+  });
+}
+
+const consoleErrorsByPage = new WeakMap();
+
+/** Console errors and uncaught exceptions the page has logged so far. */
+export function consoleErrors(page) {
+  return [...(consoleErrorsByPage.get(page) ?? [])];
+}
+
 async function handleTrustDialog(page, answer) {
-  if (answer === 'leave') return;
-  const dialog = page.locator('.monaco-dialog-box');
-  // The trust dialog appears shortly after the workbench if trust is enabled.
-  const shown = await dialog.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
-  if (!shown) return;
-  const text = (await dialog.innerText()).toLowerCase();
-  if (!text.includes('trust')) return;
+  if (answer === 'leave' || !(await workspaceTrustEnabled(page))) return;
+  // With trust on, a fresh user-data-dir always gets the modal "Do you trust the authors" dialog.
+  const dialog = page.locator('.monaco-dialog-box', { hasText: /trust the authors/i });
+  await dialog.waitFor({ state: 'visible', timeout: 60_000 });
   const label = answer === 'accept' ? /Yes, I trust/i : /No, I don.t trust/i;
   await dialog.getByRole('button', { name: label }).click();
   await dialog.waitFor({ state: 'hidden' });
@@ -383,24 +400,46 @@ export async function openFile(page, relPath) {
 }
 
 /**
- * Opens the Problems panel and returns the texts of its visible rows (file rows and
- * marker rows, in order, as aria-labels, which hold the full message and position).
+ * Opens the Problems panel (unless it is showing) and returns the texts of its visible
+ * rows: file rows ("1 problems in file a.txt of folder .") and marker rows
+ * ("Warning: <message> at line 1 and character 1."), in order, as the rows' aria-labels.
  * The list is virtualised: only rows in view are returned. `filter` types into the
  * panel's filter box first to narrow the list.
  */
 export async function problemsPanelItems(page, { filter } = {}) {
-  await runCommand(page, 'View: Focus Problems');
   const panel = page.locator('.markers-panel');
-  await panel.waitFor({ state: 'visible' });
-  const filterBox = page.locator('.pane-header .viewpane-filter input, .panel .viewpane-filter input, .title-actions .viewpane-filter input').first();
-  if (filter !== undefined && await filterBox.count()) {
+  if (!(await panel.isVisible())) {
+    await runCommand(page, 'View: Focus Problems');
+    await panel.waitFor({ state: 'visible' });
+  }
+  if (filter !== undefined) {
+    const filterBox = page.locator('input[aria-label="Filter Problems"]').first();
     await filterBox.fill(filter);
-    await sleep(300); // the filter applies after a short debounce
+    await sleep(500); // the filter applies after a short debounce
   }
   const rows = panel.locator('.monaco-list-row');
   return rows.evaluateAll((els) => els
     .sort((a, b) => (Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index'))))
     .map((el) => (el.getAttribute('aria-label') || el.textContent || '').trim()));
+}
+
+/**
+ * Labels of the visible rows of a side-bar view, found by the view's name (its section
+ * header, e.g. "Smoke Items"). Virtualised like every tree: only rows in view.
+ */
+export async function viewItems(page, viewName) {
+  const pane = page.locator('.part.sidebar .pane', {
+    has: page.locator(`.pane-header[aria-label="${viewName.replace(/"/g, '\\"')} Section"]`),
+  }).first();
+  await pane.waitFor({ state: 'visible' });
+  return pane.locator('.pane-body .monaco-list-row').evaluateAll((els) => els
+    .sort((a, b) => (Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index'))))
+    .map((el) => (el.querySelector('.label-name')?.textContent ?? el.getAttribute('aria-label') ?? '').trim()));
+}
+
+/** Title of the side bar (e.g. "EXPLORER", "Meshlens Smoke: Smoke Items"). */
+export async function sideBarTitle(page) {
+  return (await page.locator('.part.sidebar .composite.title .title-label h2').innerText()).trim();
 }
 
 /** Clicks the activity-bar entry whose label starts with `title`. */

@@ -56,10 +56,21 @@ export function packageCallee(call: GoNode, imports: GoImports): { path: string;
   return path ? { path, name: field.text } : undefined;
 }
 
-export function enclosingFunctions(node: GoNode): GoNode[] {
-  const result: GoNode[] = [];
+export interface FunctionScope {
+  fn: GoNode;
+  /** The body; while a function is being typed, tree-sitter may leave its statements in an ERROR node instead. */
+  body: GoNode | null;
+}
+
+/** Functions enclosing a node, innermost first, including one whose body is still unclosed. */
+export function enclosingFunctions(node: GoNode): FunctionScope[] {
+  const result: FunctionScope[] = [];
   for (let current = node.parent; current; current = current.parent) {
-    if (FUNCTION_TYPES.has(current.type)) result.push(current);
+    if (FUNCTION_TYPES.has(current.type)) result.push({ fn: current, body: current.childForFieldName('body') });
+    else if (current.type === 'ERROR') {
+      const previous = current.previousNamedSibling;
+      if (previous && FUNCTION_TYPES.has(previous.type) && !previous.childForFieldName('body')) result.push({ fn: previous, body: current });
+    }
   }
   return result;
 }
@@ -131,8 +142,7 @@ function isAncestor(ancestor: GoNode, node: GoNode): boolean {
 }
 
 /** Local variables holding a request-derived context, declared before `at` in a scope enclosing it. */
-function localSources(fn: GoNode, at: GoNode, imports: GoImports): ContextSource[] {
-  const body = fn.childForFieldName('body');
+function localSources(body: GoNode | null, at: GoNode, imports: GoImports): ContextSource[] {
   if (!body) return [];
   const sources: ContextSource[] = [];
   for (const declaration of body.descendantsOfType(['short_var_declaration', 'assignment_statement'])) {
@@ -158,8 +168,8 @@ function localSources(fn: GoNode, at: GoNode, imports: GoImports): ContextSource
  */
 export function contextInScope(at: GoNode, imports: GoImports): ContextSource | undefined {
   const candidates: ContextSource[] = [];
-  for (const fn of enclosingFunctions(at)) {
-    candidates.push(...localSources(fn, at, imports), ...parameterSources(fn, imports));
+  for (const { fn, body } of enclosingFunctions(at)) {
+    candidates.push(...localSources(body, at, imports), ...parameterSources(fn, imports));
   }
   return candidates.find((c) => c.kind === 'context') ?? candidates[0];
 }

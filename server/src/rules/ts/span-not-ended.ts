@@ -95,7 +95,9 @@ function wrapInTryFinally(context: TsRuleContext, declaration: VariableDeclarati
   const unit = indent.includes('\t') ? '\t' : '  ';
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   if (rest.length === 0) {
-    const at = lines.positionAt(statement.getEnd());
+    // After the statement's line, so a trailing comment stays where it is.
+    const endLine = lines.positionAt(statement.getEnd()).line;
+    const at = { line: endLine, character: lines.lineText(endLine).length };
     return [{ title: `End span "${name}"`, changes: [{ uri: context.uri, edits: [{ range: { start: at, end: at }, newText: `${eol}${indent}${name}.end();` }] }], safe: true }];
   }
   const restStart = lines.offsetAt({ line: lines.positionAt(rest[0].getStart()).line, character: 0 });
