@@ -1,5 +1,5 @@
 // Bundles the extension client, the language server and the CLI with esbuild, and copies the
-// tree-sitter wasm files next to them. `--production` minifies identifiers-safe and drops sourcemaps.
+// tree-sitter wasm files next to them. `--production` minifies and drops source maps.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,6 +17,8 @@ const common = {
   target: 'node20',
   format: 'cjs',
   sourcemap: production ? false : 'linked',
+  minify: production,
+  keepNames: true,
   logLevel: 'warning',
   absWorkingDir: root,
   external: ['vscode'],

@@ -88,11 +88,15 @@ function freePort() {
 
 // Process groups still alive, killed if the test process exits without calling stop().
 const liveGroups = new Set();
-process.on('exit', () => {
+function killLiveGroups() {
   for (const pid of liveGroups) {
     try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
   }
-});
+}
+process.on('exit', killLiveGroups);
+for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  process.once(sig, () => { killLiveGroups(); process.exit(code); });
+}
 
 async function listFiles(dir) {
   const out = [];
@@ -246,7 +250,13 @@ export async function startCodeServer({ vsixPath, workspace, trust = false, sett
  * @returns {Promise<{browser: import('playwright-core').Browser, page: import('playwright-core').Page}>}
  */
 export async function openBrowser(url, workspace, { trustDialog = 'decline', headless = true } = {}) {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless });
+  // Chromium keeps its crash database under $XDG_CONFIG_HOME/chromium: point that at a temp folder.
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlens-e2e-chromium-'));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless,
+    env: { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_CACHE_HOME: path.join(home, 'cache') },
+  });
+  browser.on('disconnected', () => fs.rmSync(home, { recursive: true, force: true }));
   try {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
@@ -302,7 +312,7 @@ async function handleTrustDialog(page, answer) {
   await dialog.waitFor({ state: 'hidden' });
 }
 
-/** Closes welcome/getting-started editors, modal dialogs and notification toasts. */
+/** Closes welcome/walkthrough editors and notification toasts (the trust dialog is handled by openBrowser). */
 export async function dismissPopups(page) {
   // Welcome / walkthrough editors.
   const welcomeTabs = page.locator('.tabs-container .tab', { hasText: /Welcome|Walkthrough|Release Notes/i });
@@ -415,7 +425,7 @@ export async function problemsPanelItems(page, { filter } = {}) {
   if (filter !== undefined) {
     const filterBox = page.locator('input[aria-label="Filter Problems"]').first();
     await filterBox.fill(filter);
-    await sleep(500); // the filter applies after a short debounce
+    await sleep(300); // the filter applies after a short debounce: callers should poll (waitFor)
   }
   const rows = panel.locator('.monaco-list-row');
   return rows.evaluateAll((els) => els
@@ -439,7 +449,8 @@ export async function viewItems(page, viewName) {
 
 /** Title of the side bar (e.g. "EXPLORER", "Meshlens Smoke: Smoke Items"). */
 export async function sideBarTitle(page) {
-  return (await page.locator('.part.sidebar .composite.title .title-label h2').innerText()).trim();
+  // textContent: the header is upper-cased by CSS, innerText would return it upper-cased.
+  return ((await page.locator('.part.sidebar .composite.title .title-label h2').textContent()) ?? '').trim();
 }
 
 /** Clicks the activity-bar entry whose label starts with `title`. */

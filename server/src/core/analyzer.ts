@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'url';
 import { GoParser, GoSource } from './go/parser';
-import { GoImports } from './go/syntax';
+import { FunctionIndex, GoImports } from './go/syntax';
 import { isYamlFileRule, type GoFile, type Report, type Rule } from './rule';
 import { isSuppressedByAnnotation, isSuppressedByComment } from './suppress';
 import type { Position, Range } from './text';
@@ -123,7 +123,6 @@ export class Analyzer {
       state.skipped = 'skipped: the file looks binary';
     }
     if (state.skipped) this.logger.info(`${uri}: ${state.skipped}`);
-    previous?.go?.dispose();
     if (!state.skipped) {
       if (input === 'yaml') {
         state.yaml = parseManifestFile(uri, text);
@@ -134,6 +133,8 @@ export class Analyzer {
         state.tsText = text;
       }
     }
+    // goSourceFor took over the previous Go source when it could; anything left is released.
+    previous?.go?.dispose();
     if (input === 'ts' && previous?.ts && !state.tsText) this.tsProject.remove(pathForTs(uri));
     this.files.set(uri, state);
     if (state.yaml) this.manifests.setFile(state.yaml);
@@ -199,7 +200,16 @@ export class Analyzer {
       go: (source: GoSource): GoFile => {
         if (!goFile) {
           const root = source.syntaxTree().rootNode;
-          goFile = { source, root, imports: new GoImports(root) };
+          let functions: FunctionIndex | undefined;
+          goFile = {
+            source,
+            root,
+            imports: new GoImports(root),
+            get functions() {
+              functions ??= new FunctionIndex(root);
+              return functions;
+            },
+          };
         }
         return goFile;
       },
@@ -279,6 +289,11 @@ export class Analyzer {
       const file = state.ts;
       rule.check({ uri, workspace: view, file, report: makeReporter(undefined, (start) => isSuppressedByComment(file.lines, start.line, rule.id)) });
     }
+  }
+
+  /** Parse counts of a Go file, for tests and benchmarks. */
+  goParseCounts(uri: string): { full: number; incremental: number } | undefined {
+    return this.files.get(uri)?.go?.parses;
   }
 
   /** The objects a YAML file holds, for fronts that show resources (SARIF logical locations). */

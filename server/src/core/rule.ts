@@ -1,5 +1,5 @@
 import type { GoNode, GoSource } from './go/parser';
-import type { GoImports } from './go/syntax';
+import type { FunctionIndex, GoImports } from './go/syntax';
 import type { Range } from './text';
 import type { Fix, RelatedLocation, RuleMeta } from './types';
 import type { TsFile } from './ts/source';
@@ -32,6 +32,8 @@ export interface GoFile {
   readonly source: GoSource;
   readonly root: GoNode;
   readonly imports: GoImports;
+  /** Built on first use, once per analysis. */
+  readonly functions: FunctionIndex;
 }
 
 export interface GoRuleContext extends RuleContext {

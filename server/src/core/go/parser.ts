@@ -52,6 +52,8 @@ export class GoSource {
   private tree: Tree | undefined;
   private edited = false;
   private lineIndex: LineIndex;
+  /** How the tree was built so far; an edit must never cost a full parse. */
+  readonly parses = { full: 0, incremental: 0 };
 
   constructor(
     private readonly parser: GoParser,
@@ -101,6 +103,8 @@ export class GoSource {
 
   syntaxTree(): Tree {
     if (!this.tree || this.edited) {
+      if (this.tree) this.parses.incremental++;
+      else this.parses.full++;
       const next = this.parser.parse(this.textValue, this.tree);
       this.tree?.delete();
       this.tree = next;

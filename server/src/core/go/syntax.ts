@@ -8,7 +8,11 @@ export class GoImports {
   private readonly byPath = new Map<string, string[]>();
 
   constructor(root: GoNode) {
-    for (const spec of root.descendantsOfType('import_spec')) {
+    // Imports only appear at the top of a file: look there rather than through the whole tree.
+    const specs = root.namedChildren
+      .filter((child) => child?.type === 'import_declaration')
+      .flatMap((declaration) => declaration!.descendantsOfType('import_spec'));
+    for (const spec of specs) {
       if (!spec) continue;
       const pathNode = spec.childForFieldName('path');
       if (!pathNode) continue;
@@ -56,23 +60,61 @@ export function packageCallee(call: GoNode, imports: GoImports): { path: string;
   return path ? { path, name: field.text } : undefined;
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Calls of `pkg.name(...)` for an imported package, under any local name. Found by a text search
+ * first, so a rule over a large file costs time per match rather than per node of the tree.
+ */
+export function packageCalls(root: GoNode, text: string, imports: GoImports, importPath: string, name: string): GoNode[] {
+  const calls: GoNode[] = [];
+  for (const local of imports.localNames(importPath)) {
+    const pattern = new RegExp(`\\b${escapeRegExp(local)}\\s*\\.\\s*${escapeRegExp(name)}\\s*\\(`, 'g');
+    for (const match of text.matchAll(pattern)) {
+      const offset = (match.index ?? 0) + match[0].lastIndexOf(name);
+      const field = root.descendantForIndex(offset, offset + name.length);
+      const call = field?.parent?.parent;
+      if (field?.type !== 'field_identifier' || call?.type !== 'call_expression') continue;
+      const callee = packageCallee(call, imports);
+      if (callee?.path === importPath && callee.name === name) calls.push(call);
+    }
+  }
+  return calls;
+}
+
 export interface FunctionScope {
   fn: GoNode;
   /** The body; while a function is being typed, tree-sitter may leave its statements in an ERROR node instead. */
   body: GoNode | null;
 }
 
-/** Functions enclosing a node, innermost first, including one whose body is still unclosed. */
-export function enclosingFunctions(node: GoNode): FunctionScope[] {
-  const result: FunctionScope[] = [];
-  for (let current = node.parent; current; current = current.parent) {
-    if (FUNCTION_TYPES.has(current.type)) result.push({ fn: current, body: current.childForFieldName('body') });
-    else if (current.type === 'ERROR') {
-      const previous = current.previousNamedSibling;
-      if (previous && FUNCTION_TYPES.has(previous.type) && !previous.childForFieldName('body')) result.push({ fn: previous, body: current });
+/**
+ * Every function of a file with its extent, built once per analysis. Asking a node for its parent
+ * makes tree-sitter walk down from the root, so scopes are found by position instead.
+ */
+export class FunctionIndex {
+  private readonly scopes: FunctionScope[] = [];
+
+  constructor(root: GoNode) {
+    for (const fn of root.descendantsOfType([...FUNCTION_TYPES])) {
+      if (fn) this.scopes.push({ fn, body: fn.childForFieldName('body') });
+    }
+    // A function still being typed: tree-sitter leaves its statements in an ERROR node after it.
+    for (const child of root.namedChildren) {
+      if (child?.type !== 'ERROR') continue;
+      const previous = child.previousNamedSibling;
+      if (previous && FUNCTION_TYPES.has(previous.type) && !previous.childForFieldName('body')) this.scopes.push({ fn: previous, body: child });
     }
   }
-  return result;
+
+  /** Functions whose body contains the node, innermost first. */
+  enclosing(node: GoNode): FunctionScope[] {
+    return this.scopes
+      .filter(({ body }) => body !== null && body.startIndex <= node.startIndex && node.endIndex <= body.endIndex)
+      .sort((a, b) => (b.body?.startIndex ?? 0) - (a.body?.startIndex ?? 0));
+  }
 }
 
 /** Where a request-scoped context can be taken from at some point in the code. */
@@ -134,11 +176,8 @@ function derivesContext(call: GoNode, imports: GoImports): boolean {
   return false;
 }
 
-function isAncestor(ancestor: GoNode, node: GoNode): boolean {
-  for (let current: GoNode | null = node; current; current = current.parent) {
-    if (current.id === ancestor.id) return true;
-  }
-  return false;
+function contains(outer: GoNode, inner: GoNode): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
 }
 
 /** Local variables holding a request-derived context, declared before `at` in a scope enclosing it. */
@@ -147,7 +186,8 @@ function localSources(body: GoNode | null, at: GoNode, imports: GoImports): Cont
   const sources: ContextSource[] = [];
   for (const declaration of body.descendantsOfType(['short_var_declaration', 'assignment_statement'])) {
     if (!declaration || declaration.startIndex >= at.startIndex) continue;
-    if (!declaration.parent || !isAncestor(declaration.parent, at)) continue;
+    const scope = declaration.parent;
+    if (!scope || !contains(scope, at)) continue;
     const left = declaration.childForFieldName('left')?.namedChildren[0];
     const right = declaration.childForFieldName('right')?.namedChildren[0];
     if (!left || left.type !== 'identifier' || left.text === '_' || right?.type !== 'call_expression') continue;
@@ -155,7 +195,8 @@ function localSources(body: GoNode | null, at: GoNode, imports: GoImports): Cont
   }
   for (const declaration of body.descendantsOfType('var_spec')) {
     if (!declaration || declaration.startIndex >= at.startIndex) continue;
-    if (!declaration.parent?.parent || !isAncestor(declaration.parent.parent, at)) continue;
+    const scope = declaration.parent?.parent;
+    if (!scope || !contains(scope, at)) continue;
     const source = sourceFromParameter(declaration.childForFieldName('name')?.text ?? '_', declaration.childForFieldName('type'), imports);
     if (source?.kind === 'context') sources.push(source);
   }
@@ -166,9 +207,9 @@ function localSources(body: GoNode | null, at: GoNode, imports: GoImports): Cont
  * The best context to use at `at`, innermost first: a context variable derived in this function,
  * a context parameter, then a request or gin context (of this or an enclosing function literal).
  */
-export function contextInScope(at: GoNode, imports: GoImports): ContextSource | undefined {
+export function contextInScope(at: GoNode, imports: GoImports, functions: FunctionIndex): ContextSource | undefined {
   const candidates: ContextSource[] = [];
-  for (const { fn, body } of enclosingFunctions(at)) {
+  for (const { fn, body } of functions.enclosing(at)) {
     candidates.push(...localSources(body, at, imports), ...parameterSources(fn, imports));
   }
   return candidates.find((c) => c.kind === 'context') ?? candidates[0];

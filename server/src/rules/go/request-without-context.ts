@@ -1,4 +1,4 @@
-import { contextInScope, packageCallee } from '../../core/go/syntax';
+import { contextInScope, packageCalls } from '../../core/go/syntax';
 import type { GoRule } from '../../core/rule';
 
 export const goRequestWithoutContext: GoRule = {
@@ -33,11 +33,8 @@ deliberately detached background calls.`,
   check(context) {
     const { root, imports, source } = context.file;
     if (!imports.has('net/http')) return;
-    for (const call of root.descendantsOfType('call_expression')) {
-      if (!call) continue;
-      const callee = packageCallee(call, imports);
-      if (callee?.path !== 'net/http' || callee.name !== 'NewRequest') continue;
-      const ctx = contextInScope(call, imports);
+    for (const call of packageCalls(root, source.text, imports, 'net/http', 'NewRequest')) {
+      const ctx = contextInScope(call, imports, context.file.functions);
       if (!ctx) continue;
       const field = call.childForFieldName('function')?.childForFieldName('field');
       const args = call.childForFieldName('arguments');

@@ -7,7 +7,7 @@ export const yamlSyntax: YamlFileRule = {
   input: 'yaml',
   scope: 'file',
   defaultSeverity: 'error',
-  equivalents: { istio: 'IST0106' },
+  equivalents: {},
   docs: `## What it does
 Reports YAML syntax errors (bad indentation, duplicate keys, unclosed quotes) in files that look like
 Kubernetes manifests (they have \`apiVersion:\` or \`kind:\` at the start of a line). Other YAML
