@@ -140,6 +140,7 @@ EOF
       log "missing $CS_PKG/$f: code-server's install scripts did not run"; exit 1
     fi
   done
+  touch "$MARKER"
 fi
 
 # ---------------------------------------------------------------- smoke check: it starts
@@ -157,7 +158,7 @@ ok=0
 for _ in $(seq 1 120); do
   # /healthz answers once the server is up; / renders the workbench page (loads VS Code's server)
   if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 \
-     && curl -fsS "http://127.0.0.1:$port/" 2>/dev/null | grep -q 'workbench'; then ok=1; break; fi
+     && curl -fsSL "http://127.0.0.1:$port/" 2>/dev/null | grep -q 'workbench'; then ok=1; break; fi
   kill -0 "$cs_pid" 2>/dev/null || break
   sleep 0.5
 done
@@ -167,6 +168,5 @@ if [ "$ok" != 1 ]; then
   log "code-server did not answer on /healthz; its output:"; cat "$tmp/out.log"; rm -rf "$tmp"; exit 1
 fi
 rm -rf "$tmp"
-touch "$MARKER"
 log "code-server $CODE_SERVER_VERSION is ready: $CS_BIN"
 log "done in $((SECONDS - START_SECONDS))s"

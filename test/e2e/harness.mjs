@@ -86,16 +86,32 @@ function freePort() {
   });
 }
 
-// Process groups still alive, killed if the test process exits without calling stop().
+// Process groups still alive and temp folders still in use: killed/removed if the test
+// process exits (or is interrupted) without calling stop() / browser.close().
 const liveGroups = new Set();
-function killLiveGroups() {
+const liveTempDirs = new Set();
+function cleanUpOnExit() {
   for (const pid of liveGroups) {
     try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
   }
+  if (process.env.E2E_KEEP_FILES) return;
+  for (const dir of liveTempDirs) {
+    try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ }
+  }
 }
-process.on('exit', killLiveGroups);
+process.on('exit', cleanUpOnExit);
 for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
-  process.once(sig, () => { killLiveGroups(); process.exit(code); });
+  process.once(sig, () => process.exit(code)); // runs the 'exit' clean-up
+}
+
+/**
+ * Makes a temp folder that is removed when the test process exits, even when interrupted
+ * (remove it earlier yourself if you like). Kept when E2E_KEEP_FILES is set.
+ */
+export function tempDir(prefix = 'meshlens-e2e-') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  liveTempDirs.add(dir);
+  return dir;
 }
 
 async function listFiles(dir) {
@@ -134,6 +150,7 @@ export async function startCodeServer({ vsixPath, workspace, trust = false, sett
   }
   if (!workspace || !path.isAbsolute(workspace)) throw new Error('workspace must be an absolute path');
   const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'meshlens-e2e-'));
+  liveTempDirs.add(root);
   const extensionsDir = path.join(root, 'extensions');
   const userDataDir = path.join(root, 'user-data');
   const logsDir = path.join(userDataDir, 'logs');
@@ -221,7 +238,10 @@ export async function startCodeServer({ vsixPath, workspace, trust = false, sett
     // Children (extension host, language servers, pty host) are in the same group.
     try { process.kill(-pid, 'SIGKILL'); } catch { /* group empty */ }
     liveGroups.delete(pid);
-    if (!keepFiles && !process.env.E2E_KEEP_FILES) {
+    liveTempDirs.delete(root);
+    if (keepFiles || process.env.E2E_KEEP_FILES) {
+      console.error(`code-server files kept in ${root}`);
+    } else {
       await fsp.rm(root, { recursive: true, force: true }).catch(() => {});
     }
   }
@@ -252,11 +272,22 @@ export async function startCodeServer({ vsixPath, workspace, trust = false, sett
 export async function openBrowser(url, workspace, { trustDialog = 'decline', headless = true } = {}) {
   // Chromium keeps its crash database under $XDG_CONFIG_HOME/chromium: point that at a temp folder.
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlens-e2e-chromium-'));
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless,
-    env: { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_CACHE_HOME: path.join(home, 'cache') },
+  liveTempDirs.add(home);
+  let browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless,
+      env: { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_CACHE_HOME: path.join(home, 'cache') },
+    });
+  } catch (e) {
+    liveTempDirs.delete(home);
+    fs.rmSync(home, { recursive: true, force: true });
+    throw e;
+  }
+  browser.on('disconnected', () => {
+    liveTempDirs.delete(home);
+    fs.rmSync(home, { recursive: true, force: true });
   });
-  browser.on('disconnected', () => fs.rmSync(home, { recursive: true, force: true }));
   try {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
@@ -393,15 +424,18 @@ export async function openFile(page, relPath) {
   const base = path.posix.basename(relPath.replace(/\\/g, '/'));
   const dir = path.posix.dirname(relPath.replace(/\\/g, '/'));
   const rows = widget.locator('.quick-input-list .monaco-list-row');
-  const index = await waitFor(async () => {
+  // Results arrive in several batches and re-render the list: find the row and click it in one
+  // step, and try again when the list changed in between.
+  await waitFor(async () => {
     const items = await rows.evaluateAll((els) => els.map((el) => ({
       name: (el.querySelector('.label-name')?.textContent ?? '').trim(),
       desc: (el.querySelector('.label-description')?.textContent ?? '').trim(),
     })));
     const i = items.findIndex((it) => it.name === base && (dir === '.' || it.desc.replace(/\\/g, '/').endsWith(dir)));
-    return i >= 0 ? i + 1 : false;
+    if (i < 0) return false;
+    await rows.nth(i).click({ timeout: 2_000 });
+    return true;
   }, 30_000, { message: `"${relPath}" in Quick Open` });
-  await rows.nth(index - 1).click();
   await widget.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
   await page.locator('.tabs-container .tab.active', { hasText: base })
     .waitFor({ state: 'visible', timeout: 30_000 });
