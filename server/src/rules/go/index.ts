@@ -1,0 +1,5 @@
+import type { Rule } from '../../core/rule';
+import { goRequestWithoutContext } from './request-without-context';
+
+/** Go context-propagation rules. */
+export const GO_RULES: readonly Rule[] = [goRequestWithoutContext];
