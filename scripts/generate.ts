@@ -26,6 +26,67 @@ const BASE_SETTINGS = {
     scope: 'window',
     description: 'Log the messages between VS Code and the meshlens language server to the meshlens output.',
   },
+  'meshlens.traces.source': {
+    type: 'string',
+    default: 'local',
+    scope: 'window',
+    markdownDescription: 'Where traces come from: `local` (the embedded OTLP/HTTP receiver, see `#meshlens.traces.receiverPort#`) or the base URL of a Jaeger query service, with any path prefix (e.g. `https://tracing.example.com/jaeger`). The bearer token is set with **meshlens: Set Trace Backend Token** and kept in secret storage.',
+  },
+  'meshlens.traces.api': {
+    type: 'string',
+    enum: ['auto', 'v3', 'legacy'],
+    default: 'auto',
+    scope: 'window',
+    markdownDescription: "Jaeger API: `v3` (api_v3), `legacy` (`/api`, Jaeger v1) or `auto` (api_v3 when the server has it).",
+  },
+  'meshlens.traces.headers': {
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    default: {},
+    scope: 'window',
+    markdownDescription: 'Extra HTTP headers sent to the Jaeger query service (e.g. a tenant header). Put credentials in the token, not here: settings are plain text.',
+  },
+  'meshlens.traces.caFile': {
+    type: 'string',
+    default: '',
+    scope: 'window',
+    markdownDescription: 'PEM file of extra certificate authorities to trust for an https Jaeger URL.',
+  },
+  'meshlens.traces.rejectUnauthorized': {
+    type: 'boolean',
+    default: true,
+    scope: 'window',
+    markdownDescription: 'Verify the TLS certificate of an https Jaeger URL. Turn off only for a test server you control.',
+  },
+  'meshlens.traces.timeoutMs': {
+    type: 'number',
+    default: 10000,
+    minimum: 100,
+    scope: 'window',
+    markdownDescription: 'Milliseconds to wait for the Jaeger query service before giving up.',
+  },
+  'meshlens.traces.autoRefreshSeconds': {
+    type: 'number',
+    default: 0,
+    minimum: 0,
+    scope: 'window',
+    markdownDescription: 'Refresh the Traces view every this many seconds; 0 turns auto-refresh off (the embedded receiver still refreshes it as spans arrive).',
+  },
+  'meshlens.traces.receiverPort': {
+    type: 'number',
+    default: 4318,
+    minimum: 0,
+    maximum: 65535,
+    scope: 'window',
+    markdownDescription: 'Port of the embedded OTLP/HTTP receiver on 127.0.0.1 (used when `#meshlens.traces.source#` is `local`). Point `OTEL_EXPORTER_OTLP_ENDPOINT` at `http://127.0.0.1:<port>`.',
+  },
+  'meshlens.traces.lookbackMinutes': {
+    type: 'number',
+    default: 15,
+    minimum: 1,
+    scope: 'window',
+    markdownDescription: 'How far back the Traces view, the broken-trace check and the latency code lenses look, in minutes.',
+  },
 };
 
 export function generatedPackageJson(current: string): string {

@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { ReindexRequest, RuleCatalogRequest, StatusNotification, StatusRequest, type RuleInfo, type ServerStatus } from '../../server/src/protocol';
 import { FindingsView } from './findingsView';
+import { RoutingPreview } from './routingPreview';
 import { RULE_DOC_SCHEME, RuleDocProvider, RulesView } from './rulesView';
+import { activateTraces } from './traces';
 
 const LANGUAGES = ['yaml', 'go', 'typescript', 'javascript', 'typescriptreact', 'javascriptreact'];
 const SELECTOR = LANGUAGES.flatMap((language) => [
@@ -41,6 +43,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status.busy = value.state === 'indexing';
   };
 
+  // Live traces need no language server: they work even when it fails to start.
+  activateTraces(context, output);
+
   const findings = new FindingsView(() => client);
   const rules = new RulesView(() => client);
   const docs = new RuleDocProvider(() => client);
@@ -68,6 +73,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     findings.refresh();
   });
   command('meshlens.refreshFindings', () => findings.refresh());
+  const routingPreview = new RoutingPreview(context.extensionUri, () => client, output);
+  context.subscriptions.push(routingPreview);
+  // Lenses pass the file and line; from the palette, the active editor's cursor decides.
+  command('meshlens.previewRouting', async (uri?: string, line?: number) => {
+    const editor = vscode.window.activeTextEditor;
+    const target = typeof uri === 'string' ? uri : editor?.document.uri.toString();
+    if (!target) {
+      void vscode.window.showInformationMessage('meshlens: open a VirtualService YAML file to preview its routing.');
+      return;
+    }
+    await routingPreview.show(target, typeof line === 'number' ? line : (editor?.selection.active.line ?? 0));
+  });
   command('meshlens.showRuleDocs', async (ruleId?: string) => {
     let id = typeof ruleId === 'string' ? ruleId : undefined;
     if (!id && client) {

@@ -3,6 +3,8 @@
  * file, so a method name or payload cannot drift between them.
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { RoutingModel } from './core/mesh/routing';
+import type { SampleResult, SimulatedRequest, SimulationResult } from './core/mesh/simulate';
 import type { Range } from './core/text';
 import type { InputKind, RuleCategory, Severity } from './core/types';
 
@@ -80,4 +82,47 @@ export const DIAGNOSTIC_SOURCE = 'meshlens';
 export namespace RuleDocRequest {
   export const method = 'meshlens/ruleDoc' as const;
   export const type = new RequestType<{ ruleId: string }, RuleInfo | null, void>(method);
+}
+
+export interface RoutingModelParams {
+  uri: string;
+  /** 0-based line of the cursor: picks the VirtualService of a multi-document file. */
+  line?: number;
+}
+
+export interface RoutingModelResult {
+  uri: string;
+  /** `ns/name` of the VirtualService at the line, null when the file has none. */
+  focus: string | null;
+  /** The host whose VirtualServices (and delegates) the model holds; null for an unbound delegate. */
+  host: string | null;
+  model: RoutingModel;
+  /** The same model as a Markdown table (for export). */
+  markdown: string;
+  /** Server-side time to build the model, in milliseconds. */
+  computeMs: number;
+}
+
+/** Where the VirtualService under the cursor (and the others of its host) send traffic. */
+export namespace RoutingModelRequest {
+  export const method = 'meshlens/routingModel' as const;
+  export const type = new RequestType<RoutingModelParams, RoutingModelResult, void>(method);
+}
+
+export interface SimulateRequestParams {
+  host: string;
+  request: SimulatedRequest;
+  /** Also draw this many requests through the split. */
+  samples?: number;
+  seed?: number;
+}
+
+export interface SimulateRequestResult extends SimulationResult {
+  samples: SampleResult | null;
+}
+
+/** Which rule takes a request for a host, and the resulting distribution over workloads. */
+export namespace SimulateRequestRequest {
+  export const method = 'meshlens/simulateRequest' as const;
+  export const type = new RequestType<SimulateRequestParams, SimulateRequestResult, void>(method);
 }

@@ -27,7 +27,8 @@ export class LspClient {
     readonly connection: MessageConnection,
   ) {}
 
-  static async start(workspace: string, settings: Record<string, unknown> = {}): Promise<LspClient> {
+  /** `workspaceCapabilities` adds to the client's workspace capabilities (e.g. `codeLens: {refreshSupport: true}`). */
+  static async start(workspace: string, settings: Record<string, unknown> = {}, workspaceCapabilities: Record<string, unknown> = {}): Promise<LspClient> {
     const child = spawn(process.execPath, [path.join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection);
@@ -52,7 +53,7 @@ export class LspClient {
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: path.basename(workspace) }],
       capabilities: {
-        workspace: { configuration: true, diagnostics: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
+        workspace: { configuration: true, diagnostics: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: true }, ...workspaceCapabilities },
         textDocument: { diagnostic: { dynamicRegistration: false }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } } },
       },
     });

@@ -7,7 +7,9 @@ import { collectFiles, readText } from '../core/files';
 import { applyFixes } from '../core/fixes';
 import { resourceName, SEVERITIES, type Finding } from '../core/types';
 import { ALL_RULES } from '../rules/registry';
+import { ROUTE_USAGE, runRoute } from './route';
 import { toSarif } from './sarif';
+import { runTraces } from './traces';
 import { VERSION } from '../version';
 
 const USAGE = `meshlens ${VERSION} — context propagation and mesh routing checks
@@ -17,11 +19,14 @@ Usage:
                  [--fail-on error|warning|info|hint] [--rules id,id] [--fix]
                  [--max-file-size BYTES]
   meshlens rules [--format json|markdown]
+${ROUTE_USAGE}
+  meshlens traces search|show|check|receive ...   (meshlens traces --help)
   meshlens --version | --help
 
 check reads Kubernetes/Istio YAML, Go and TypeScript/JavaScript files under each PATH
 (default: the current directory) and reports findings.
-Exit status: 0 nothing at or above --fail-on (default: warning), 1 findings, 2 usage or internal error.`;
+Exit status: 0 nothing at or above --fail-on (default: warning), 1 findings, 2 usage or internal error.
+route shows where traffic for a host goes (meshlens route --help).`;
 
 class UsageError extends Error {}
 
@@ -78,6 +83,9 @@ const stderrLogger = (io: CliIo): Logger => ({
 
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
   try {
+    // route takes repeatable flags (--header, --source-label): it parses its own arguments.
+    if (args[0] === 'route') return await runRoute(args.slice(1), io);
+    if (args[0] === 'traces') return await runTraces(args.slice(1), io);
     const options = parseArgs(args);
     if (options.flags.has('version')) {
       io.stdout(`${VERSION}\n`);

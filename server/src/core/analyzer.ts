@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'url';
+import { GoModuleIndex } from './go/modules';
 import { GoParser, GoSource } from './go/parser';
 import { FunctionIndex, GoImports } from './go/syntax';
 import { isYamlFileRule, type GoFile, type Report, type Rule } from './rule';
@@ -6,8 +7,9 @@ import { isSuppressedByAnnotation, isSuppressedByComment } from './suppress';
 import type { Position, Range } from './text';
 import { isTsPath, TsProject, type TsFile } from './ts/source';
 import type { Finding, InputKind, ResourceRef, Severity, SeveritySetting } from './types';
-import { dependencyKeysOf, ManifestIndex, WorkspaceView } from './workspace';
+import { changedDependencyKeys, dependencyKeysOf, ManifestIndex, WorkspaceView } from './workspace';
 import { parseManifestFile, type Manifest, type ManifestFile } from './yaml/manifest';
+import { loadSchemaValidators } from './yaml/schema';
 
 export interface Logger {
   info(message: string): void;
@@ -76,8 +78,10 @@ function pathForTs(uri: string): string {
 export class Analyzer {
   private readonly files = new Map<string, FileState>();
   private readonly manifests = new ManifestIndex();
+  private readonly goModules = new GoModuleIndex();
   private readonly dependencies = new Map<string, Set<string>>();
   private readonly tsProject = new TsProject();
+  private readonly changeListeners: ((uri: string, changedKeys: ReadonlySet<string>) => void)[] = [];
 
   private constructor(
     private readonly goParser: GoParser,
@@ -87,7 +91,7 @@ export class Analyzer {
   ) {}
 
   static async create(options: { rules: readonly Rule[]; logger?: Logger; maxFileBytes?: number }): Promise<Analyzer> {
-    const goParser = await GoParser.create();
+    const [goParser] = await Promise.all([GoParser.create(), loadSchemaValidators()]);
     return new Analyzer(goParser, options.rules, options.logger ?? silentLogger, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
   }
 
@@ -115,7 +119,7 @@ export class Analyzer {
     const input = inputKindOf(uri, options.languageId);
     if (!input) return [];
     const previous = this.files.get(uri);
-    const changedKeys = new Set(dependencyKeysOf(previous?.yaml));
+    const changedKeys = new Set<string>();
     const state: FileState = { uri, input, version: options.version ?? (previous?.version ?? 0) + 1 };
     if (text.length > this.maxFileBytes) {
       state.skipped = `skipped: ${(text.length / 1048576).toFixed(1)} MB is over the ${(this.maxFileBytes / 1048576).toFixed(1)} MB limit (setting meshlens.maxFileSize)`;
@@ -126,19 +130,21 @@ export class Analyzer {
     if (!state.skipped) {
       if (input === 'yaml') {
         state.yaml = parseManifestFile(uri, text);
-        for (const key of dependencyKeysOf(state.yaml)) changedKeys.add(key);
       } else if (input === 'go') {
         state.go = this.goSourceFor(previous, text, options.changes);
       } else {
         state.tsText = text;
       }
     }
+    for (const key of changedDependencyKeys(previous?.yaml, state.yaml)) changedKeys.add(key);
     // goSourceFor took over the previous Go source when it could; anything left is released.
     previous?.go?.dispose();
     if (input === 'ts' && previous?.ts && !state.tsText) this.tsProject.remove(pathForTs(uri));
     this.files.set(uri, state);
     if (state.yaml) this.manifests.setFile(state.yaml);
     else this.manifests.removeFile(uri);
+    const goKeys = state.go ? this.goModules.setFile(uri, text) : this.goModules.removeFile(uri);
+    for (const key of goKeys) changedKeys.add(key);
     return this.dependents(uri, changedKeys);
   }
 
@@ -169,10 +175,11 @@ export class Analyzer {
     this.files.delete(uri);
     this.manifests.removeFile(uri);
     this.dependencies.delete(uri);
-    return this.dependents(uri, new Set(dependencyKeysOf(state.yaml)));
+    return this.dependents(uri, new Set([...dependencyKeysOf(state.yaml), ...this.goModules.removeFile(uri)]));
   }
 
   private dependents(uri: string, changedKeys: ReadonlySet<string>): string[] {
+    for (const listener of this.changeListeners) listener(uri, changedKeys);
     if (changedKeys.size === 0) return [];
     const result: string[] = [];
     for (const [other, keys] of this.dependencies) {
@@ -192,7 +199,7 @@ export class Analyzer {
     if (!state) return { findings: [], cancelled: false };
     if (state.skipped) return { findings: [], skipped: state.skipped, cancelled: false };
     const findings: Finding[] = [];
-    const view = new WorkspaceView(this.manifests);
+    const view = new WorkspaceView(this.manifests, this.goModules);
     const rules = this.rules.filter((rule) => rule.input === state.input && (!settings.only || settings.only.has(rule.id)));
     let cancelled = false;
     let goFile: GoFile | undefined;
@@ -289,6 +296,21 @@ export class Analyzer {
       const file = state.ts;
       rule.check({ uri, workspace: view, file, report: makeReporter(undefined, (start) => isSuppressedByComment(file.lines, start.line, rule.id)) });
     }
+  }
+
+  /** A read side of the workspace index for features other than rules (routing preview, lenses). */
+  workspaceView(): WorkspaceView {
+    return new WorkspaceView(this.manifests, this.goModules);
+  }
+
+  /** The parsed manifests of a YAML file. */
+  manifestFile(uri: string): ManifestFile | undefined {
+    return this.files.get(uri)?.yaml;
+  }
+
+  /** Called after every file change with the dependency keys it touched (before and after). */
+  onDidChangeFile(listener: (uri: string, changedKeys: ReadonlySet<string>) => void): void {
+    this.changeListeners.push(listener);
   }
 
   /** Parse counts of a Go file, for tests and benchmarks. */

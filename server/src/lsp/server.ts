@@ -33,6 +33,7 @@ import {
 } from '../protocol';
 import type { Rule } from '../core/rule';
 import { ALL_RULES } from '../rules/registry';
+import { RoutingFeatures } from './routing';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -73,6 +74,7 @@ export function startServer(connection: Connection): void {
     analyzer = created;
     return created;
   });
+  const routing = new RoutingFeatures(connection, ready);
 
   function settingsFor(uri: string): Promise<MeshlensSettings> {
     if (!supportsConfiguration) return Promise.resolve({});
@@ -147,6 +149,7 @@ export function startServer(connection: Connection): void {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         diagnosticProvider: { identifier: 'meshlens', interFileDependencies: true, workspaceDiagnostics: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        ...routing.capabilities(params),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'meshlens' },

@@ -56,3 +56,30 @@ export function yamlScalar(value: string): string {
     ? value
     : JSON.stringify(value);
 }
+
+/**
+ * Moves item `index` of a block sequence to its end, carrying its whole lines (dash, comments
+ * inside it) along. Undefined for flow sequences or items that do not start their own line.
+ */
+export function moveSequenceItemToEnd(file: ManifestFile, sequence: unknown, index: number): TextEdit[] | undefined {
+  if (!isSeq(sequence) || sequence.flow || index >= sequence.items.length - 1) return undefined;
+  const ranges = sequence.items.map((item) => (item as { range?: [number, number, number] }).range);
+  if (ranges.some((range) => !range)) return undefined;
+  const lineOf = (offset: number) => file.lines.positionAt(offset).line;
+  const startLine = lineOf(ranges[index]![0]);
+  const nextLine = lineOf(ranges[index + 1]![0]);
+  const dashed = (line: number) => /^\s*-\s/.test(file.lines.lineText(line));
+  if (!dashed(startLine) || !dashed(nextLine)) return undefined;
+  let lastEnd = ranges[ranges.length - 1]![1];
+  while (lastEnd > 0 && /\s/.test(file.lines.text[lastEnd - 1])) lastEnd--;
+  const lastLine = lineOf(lastEnd);
+  const eol = file.lines.text.includes('\r\n') ? '\r\n' : '\n';
+  const moved: string[] = [];
+  for (let line = startLine; line < nextLine; line++) moved.push(file.lines.lineText(line));
+  while (moved.length > 1 && moved[moved.length - 1].trim() === '') moved.pop();
+  const end = { line: lastLine, character: file.lines.lineText(lastLine).length };
+  return [
+    { range: { start: { line: startLine, character: 0 }, end: { line: nextLine, character: 0 } }, newText: '' },
+    { range: { start: end, end }, newText: moved.map((text) => eol + text).join('') },
+  ];
+}

@@ -1,5 +1,21 @@
 import type { Rule } from '../../core/rule';
+import { goContextBackgroundInScope } from './context-background-in-scope';
+import { goGrpcWithoutStatsHandler } from './grpc-without-stats-handler';
+import { goHttpClientWithoutOtelhttp } from './http-client-without-otelhttp';
+import { goHttpServerWithoutOtelhttp } from './http-server-without-otelhttp';
+import { goNoGlobalPropagator } from './no-global-propagator';
+import { goOtelgrpcInterceptorRemoved } from './otelgrpc-interceptor-removed';
 import { goRequestWithoutContext } from './request-without-context';
+import { goResponseBodyNotClosed } from './response-body-not-closed';
+import { goSpanFromContextEnded } from './span-from-context-ended';
+import { goSpanNotEnded } from './span-not-ended';
+import { goSpanStartInLoop } from './span-start-in-loop';
 
 /** Go context-propagation rules. */
-export const GO_RULES: readonly Rule[] = [goRequestWithoutContext];
+export const GO_RULES: readonly Rule[] = [
+  goRequestWithoutContext, goContextBackgroundInScope, goGrpcWithoutStatsHandler, goOtelgrpcInterceptorRemoved, goNoGlobalPropagator, goHttpClientWithoutOtelhttp, goHttpServerWithoutOtelhttp,
+  goSpanNotEnded,
+  goSpanFromContextEnded,
+  goSpanStartInLoop,
+  goResponseBodyNotClosed,
+];
