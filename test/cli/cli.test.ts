@@ -74,6 +74,7 @@ describe('meshlens check on examples/', () => {
     );
     const subset = results[0];
     assert.deepEqual(subset.locations?.[0].logicalLocations, [{ kind: 'resource', fullyQualifiedName: 'VirtualService shop/inventory' }]);
+    assert.deepEqual(subset.properties?.equivalents, { istio: 'IST0101', kiali: 'KIA1107' });
     assert.deepEqual(subset.locations?.[0].physicalLocation?.region, { startLine: 18, startColumn: 21, endLine: 18, endColumn: 23 });
     assert.equal(results[2].locations?.[0].logicalLocations, undefined, 'Go findings name no resource');
     assert.ok((results[2].fixes?.[0].artifactChanges[0].replacements.length ?? 0) > 0);

@@ -30,12 +30,15 @@ function location(uri: string, range: Range, input: SarifInput): Sarif.PhysicalL
 /** SARIF 2.1.0, with rule descriptors from the registry and each finding's resource as a logical location. */
 export function toSarif(input: SarifInput): Sarif.Log {
   const ruleIndex = new Map(input.rules.map((rule, index) => [rule.id, index]));
+  const equivalents = new Map(input.rules.map((rule) => [rule.id, rule.equivalents]));
   const results: Sarif.Result[] = input.findings.map((finding) => {
     const result: Sarif.Result = {
       ruleId: finding.ruleId,
       ruleIndex: ruleIndex.get(finding.ruleId),
       level: LEVELS[finding.severity],
       message: { text: finding.message },
+      // Per result too, so each finding can be matched one for one with istioctl/Kiali output.
+      properties: { equivalents: { ...equivalents.get(finding.ruleId) } },
       locations: [
         {
           physicalLocation: location(finding.uri, finding.range, input),

@@ -91,29 +91,60 @@ export interface FunctionScope {
 }
 
 /**
- * Every function of a file with its extent, built once per analysis. Asking a node for its parent
- * makes tree-sitter walk down from the root, so scopes are found by position instead.
+ * Finds the functions enclosing a node. Asking tree-sitter for a node's parent walks down from
+ * the root, and listing every function of a large file costs milliseconds, so scopes are found
+ * by position: the top-level declaration holding the node (binary search), then only the
+ * function literals inside that one declaration, cached per declaration for the analysis.
  */
 export class FunctionIndex {
-  private readonly scopes: FunctionScope[] = [];
+  private readonly topLevel: { node: GoNode; start: number; end: number }[];
+  private readonly literals = new Map<number, GoNode[]>();
 
   constructor(root: GoNode) {
-    for (const fn of root.descendantsOfType([...FUNCTION_TYPES])) {
-      if (fn) this.scopes.push({ fn, body: fn.childForFieldName('body') });
+    this.topLevel = root.namedChildren.flatMap((child) => (child ? [{ node: child, start: child.startIndex, end: child.endIndex }] : []));
+  }
+
+  private topLevelIndexOf(offset: number): number {
+    let low = 0;
+    let high = this.topLevel.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const entry = this.topLevel[mid];
+      if (offset < entry.start) high = mid - 1;
+      else if (offset >= entry.end) low = mid + 1;
+      else return mid;
     }
-    // A function still being typed: tree-sitter leaves its statements in an ERROR node after it.
-    for (const child of root.namedChildren) {
-      if (child?.type !== 'ERROR') continue;
-      const previous = child.previousNamedSibling;
-      if (previous && FUNCTION_TYPES.has(previous.type) && !previous.childForFieldName('body')) this.scopes.push({ fn: previous, body: child });
+    return -1;
+  }
+
+  private literalsIn(declaration: GoNode): GoNode[] {
+    let found = this.literals.get(declaration.id);
+    if (!found) {
+      found = declaration.descendantsOfType('func_literal').filter((literal): literal is GoNode => literal !== null);
+      this.literals.set(declaration.id, found);
     }
+    return found;
   }
 
   /** Functions whose body contains the node, innermost first. */
   enclosing(node: GoNode): FunctionScope[] {
-    return this.scopes
-      .filter(({ body }) => body !== null && body.startIndex <= node.startIndex && node.endIndex <= body.endIndex)
-      .sort((a, b) => (b.body?.startIndex ?? 0) - (a.body?.startIndex ?? 0));
+    const index = this.topLevelIndexOf(node.startIndex);
+    if (index < 0) return [];
+    const declaration = this.topLevel[index].node;
+    const scopes: FunctionScope[] = [];
+    if (FUNCTION_TYPES.has(declaration.type)) {
+      const body = declaration.childForFieldName('body');
+      if (body && contains(body, node)) scopes.push({ fn: declaration, body });
+    } else if (declaration.type === 'ERROR' && index > 0) {
+      // A function still being typed: tree-sitter leaves its statements in an ERROR node after it.
+      const previous = this.topLevel[index - 1].node;
+      if (FUNCTION_TYPES.has(previous.type) && !previous.childForFieldName('body')) scopes.push({ fn: previous, body: declaration });
+    }
+    for (const literal of this.literalsIn(declaration)) {
+      const body = literal.childForFieldName('body');
+      if (body && contains(body, node)) scopes.push({ fn: literal, body });
+    }
+    return scopes.sort((a, b) => (b.body?.startIndex ?? 0) - (a.body?.startIndex ?? 0));
   }
 }
 
