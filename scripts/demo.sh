@@ -36,6 +36,12 @@ PORT="${MESHLENS_DEMO_PORT:-8080}"
 echo
 echo "== VS Code with meshlens on examples/: http://127.0.0.1:$PORT/?folder=$WORKSPACE"
 echo "   (Ctrl+C to stop)"
-exec node "$CODE_SERVER" --config "$DEMO/config.yaml" --auth none --bind-addr "127.0.0.1:$PORT" \
+# The example shop with a little traffic; its spans go to 127.0.0.1:4318, the embedded receiver the
+# extension starts, so the traces view fills without set-up. Stopped with the demo.
+bash scripts/run-example-services.sh >"$DEMO/example-services.log" 2>&1 &
+EXAMPLE_SERVICES=$!
+trap 'kill -TERM "$EXAMPLE_SERVICES" 2>/dev/null || true; wait "$EXAMPLE_SERVICES" 2>/dev/null || true' EXIT
+echo "   example services: frontend on http://127.0.0.1:18080, log in $DEMO/example-services.log"
+node "$CODE_SERVER" --config "$DEMO/config.yaml" --auth none --bind-addr "127.0.0.1:$PORT" \
   --extensions-dir "$DEMO/extensions" --user-data-dir "$DEMO/user-data" \
   --disable-telemetry --disable-update-check --disable-workspace-trust "$WORKSPACE"

@@ -7,6 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh
 bash scripts/install-e2e-deps.sh
+bash scripts/install-jaeger.sh
 npx tsc -p .
 npm run --silent package
 rm -rf test-results

@@ -37,7 +37,22 @@
   }
 
   function serviceColour(index) {
-    return 'hsl(' + ((index * 137.508) % 360).toFixed(0) + ', 55%, 52%)';
+    // Golden-angle hues, starting at blue so the first service does not read as an error.
+    return 'hsl(' + ((210 + index * 137.508) % 360).toFixed(0) + ', 55%, 52%)';
+  }
+
+  // Columns as sent by the extension (see packTimeline) back to one object per row.
+  function unpack(packed) {
+    const rows = new Array(packed.names.length);
+    for (let i = 0; i < rows.length; i++) {
+      const flags = packed.flags[i];
+      rows[i] = {
+        name: packed.names[i], kind: packed.kinds[i], service: packed.service[i], depth: packed.depth[i],
+        startMs: packed.startMs[i], durationMs: packed.durationMs[i], subtreeEnd: packed.subtreeEnd[i],
+        error: (flags & 1) !== 0, critical: (flags & 2) !== 0, orphan: (flags & 4) !== 0, warnings: (flags & 8) !== 0,
+      };
+    }
+    return { traceId: packed.traceId, start: packed.start, totalMs: packed.totalMs, services: packed.services, rows };
   }
 
   function filtering() {
@@ -129,6 +144,8 @@
       legend.append(item);
     });
 
+    legend.append(el('span', 'legend-item critical-key', 'outlined: critical path'));
+
     const ruler = el('div', 'ruler');
     const rulerLabel = el('div', 'ruler-label', 'Span');
     const rulerTicks = el('div', 'ruler-ticks');
@@ -207,7 +224,8 @@
       cell.chip.style.background = serviceColour(row.service);
       cell.service.textContent = model.services[row.service];
       cell.name.textContent = row.name;
-      cell.mark.textContent = (row.error ? ' ⛔' : '') + (row.orphan ? ' orphan' : '') + (row.warnings ? ' ⚠' : '');
+      cell.mark.textContent = [row.error ? 'error' : '', row.orphan ? 'orphan' : '', row.warnings ? 'warning' : ''].filter(Boolean).join(' ');
+      cell.mark.hidden = !cell.mark.textContent;
       cell.bar.style.left = ((row.startMs / total) * 100) + '%';
       cell.bar.style.width = Math.max(0.15, (row.durationMs / total) * 100) + '%';
       cell.bar.style.background = serviceColour(row.service);
@@ -326,7 +344,7 @@
     switch (message.type) {
       case 'trace': {
         const started = performance.now();
-        model = message.model;
+        model = unpack(message.model);
         collapsed = new Set();
         filter = { service: -1, minMs: 0, errorsOnly: false };
         hits = [];

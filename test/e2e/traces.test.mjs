@@ -20,7 +20,6 @@ import {
   screenshot,
   startCodeServer,
   tempDir,
-  viewItems,
   waitFor,
   webviewFrame,
 } from './harness.mjs';
@@ -91,11 +90,19 @@ function bigTrace(count) {
   return { traceId, body: otlp(byService) };
 }
 
+/** The Traces pane; its header's label also carries the view's description (the receiver's address). */
+const tracesPane = (page) => page.locator('.part.sidebar .pane', { has: page.locator('.pane-header[aria-label^="Traces"]') }).first();
+
+async function traceRows(page) {
+  return tracesPane(page).locator('.pane-body .monaco-list-row').evaluateAll((els) => els
+    .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
+    .map((el) => (el.querySelector('.label-name')?.textContent ?? '').trim()));
+}
+
 /** The Traces view's row whose label starts with `label`; clicked (expands or runs its command). */
 async function clickTreeRow(page, label) {
-  const pane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header[aria-label="Traces Section"]') }).first();
   await waitFor(async () => {
-    const rows = pane.locator('.pane-body .monaco-list-row');
+    const rows = tracesPane(page).locator('.pane-body .monaco-list-row');
     const labels = await rows.evaluateAll((els) => els.map((el) => (el.querySelector('.label-name')?.textContent ?? '').trim()));
     const index = labels.findIndex((text) => text.startsWith(label));
     if (index < 0) return false;
@@ -173,7 +180,7 @@ describe('live traces in VS Code (code-server + Chromium)', { timeout: 900_000 }
   it('lists the services that sent spans to the embedded receiver', async () => {
     await clickActivityBarItem(page, 'meshlens');
     const items = await waitFor(async () => {
-      const rows = await viewItems(page, 'Traces');
+      const rows = await traceRows(page);
       return ['checkout', 'frontend', 'inventory', 'recommendations'].every((name) => rows.includes(name)) ? rows : false;
     }, 60_000, { message: 'the example services in the Traces view' });
     assert.ok(items.includes('frontend'));
@@ -196,6 +203,12 @@ describe('live traces in VS Code (code-server + Chromium)', { timeout: 900_000 }
     await waitFor(async () => (await editorPosition(page)).startsWith('Ln 76,'), 15_000, { message: 'the cursor on line 76 (http.NewRequest)' });
     const breadcrumbs = await page.locator('.editor-group-container.active .breadcrumbs-control').first().textContent().catch(() => '');
     assert.ok(breadcrumbs === '' || breadcrumbs.includes('frontend'), `the frontend's main.go, got breadcrumbs ${breadcrumbs}`);
+    // The handler above the call site carries a code lens with the live latency of its operation.
+    const lens = await waitFor(async () => {
+      const texts = await page.locator('.editor-group-container.active .codelens-decoration').allTextContents();
+      return texts.find((text) => text.startsWith('frontend /recommendations: p50')) ?? false;
+    }, 30_000, { message: 'the latency code lens over the recommendations handler' });
+    assert.match(lens, /p95 .* · \d+% errors · \d+ requests in 15 min/);
     await screenshot(page, 'traces-03-go-to-source');
   });
 
@@ -217,7 +230,7 @@ describe('live traces in VS Code (code-server + Chromium)', { timeout: 900_000 }
     await openTraceById(page, traceId);
     const frame = webviewFrame(page);
     await frame.locator('.row', { hasText: '<b>render</b>' }).click();
-    await frame.locator('.details dd', { hasText: XSS }).waitFor();
+    await frame.locator('.details .attributes dd').getByText(XSS, { exact: true }).waitFor();
     const probe = await timelineFrame(page);
     const result = await probe.evaluate(() => ({
       xss: window.__xss,
@@ -254,7 +267,42 @@ describe('live traces in VS Code (code-server + Chromium)', { timeout: 900_000 }
     // Virtualised: only the rows in view are in the DOM.
     assert.ok(timing.rows > 10 && timing.rows < 200, `${timing.rows} rows in the DOM`);
     assert.ok(timing.paintMs < 500, `first paint ${timing.paintMs} ms`);
+    assert.ok(timing.fromOpenMs < 500, `first paint ${timing.fromOpenMs} ms after the request, layout and transfer included`);
     await screenshot(page, 'traces-06-10k-spans');
     assert.deepEqual(consoleErrors(page).filter((e) => /meshlens|timeline/i.test(e)), []);
+  });
+});
+
+describe('live traces in a workspace that is not trusted', { timeout: 300_000 }, () => {
+  let server;
+  let browser;
+  let page;
+  let receiverUrl;
+
+  before(async () => {
+    assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run npm run package`);
+    const workspace = path.join(tempDir(), 'examples');
+    fs.cpSync(path.join(REPO_ROOT, 'examples'), workspace, { recursive: true });
+    const receiverPort = await freePort();
+    receiverUrl = `http://127.0.0.1:${receiverPort}`;
+    server = await startCodeServer({ vsixPath: VSIX, workspace, trust: true, settings: { 'meshlens.traces.receiverPort': receiverPort } });
+    ({ browser, page } = await openBrowser(server.url, workspace, { trustDialog: 'decline' }));
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  });
+
+  it('says why in the view, and starts no receiver', async () => {
+    await clickActivityBarItem(page, 'meshlens');
+    const rows = await waitFor(async () => {
+      const found = await traceRows(page);
+      return found.some((row) => row.startsWith('Restricted mode')) ? found : false;
+    }, 60_000, { message: 'the restricted-mode note in the Traces view' });
+    assert.match(rows[0], /no trace back end is contacted and no receiver started until you trust this workspace/);
+    const reached = await fetch(receiverUrl, { signal: AbortSignal.timeout(2_000) }).then(() => true, () => false);
+    assert.equal(reached, false, `nothing may listen on ${receiverUrl} in an untrusted workspace`);
+    await screenshot(page, 'traces-07-restricted-mode');
   });
 });

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Span, Trace } from '../../server/src/core/traces';
-import { criticalPath, findSpans, findTraceId, latencyStats, parseDuration, parseSearch, percentile, summaryDescription, timelineModel } from '../../client/src/traces/model';
+import { criticalPath, findSpans, findTraceId, latencyStats, packTimeline, parseDuration, parseSearch, percentile, ROW_CRITICAL, spansForRoute, ROW_ERROR, ROW_ORPHAN, summaryDescription, timelineModel } from '../../client/src/traces/model';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const MS = 1_000_000n;
@@ -52,6 +52,15 @@ describe('timelineModel', () => {
     assert.equal(model.rows[1].durationMs, 30);
   });
 
+  test('packs rows into columns for the page', () => {
+    const packed = packTimeline(timelineModel(trace));
+    assert.deepEqual(packed.names, ['op-1', 'op-a', 'op-a1', 'op-b', 'op-f']);
+    assert.deepEqual(packed.depth, [0, 1, 2, 1, 0]);
+    assert.deepEqual(packed.flags, [ROW_CRITICAL, ROW_CRITICAL, ROW_CRITICAL, ROW_CRITICAL | ROW_ERROR, ROW_ORPHAN]);
+    assert.deepEqual(packed.service, [0, 0, 0, 1, 2]);
+    assert.deepEqual(packed.startMs, [0, 10, 15, 30, 50]);
+  });
+
   test('the critical path follows the last-finishing children back from the root', () => {
     // b ends last (90); before b starts (30), a (10..40) overlaps, then a1 inside a.
     assert.deepEqual([...criticalPath(trace)].sort(), ['0000000000000001', '00000000000000a1', '000000000000000a', '000000000000000b'].sort());
@@ -91,6 +100,20 @@ describe('latency stats', () => {
     const spans = Array.from({ length: 20 }, (_, i) => span((i + 1).toString(16), undefined, 0, i + 1, { status: { code: i < 2 ? 'error' : 'ok' } }));
     assert.deepEqual(latencyStats(spans), { count: 20, p50Ms: 10, p95Ms: 19, errorRate: 0.1 });
     assert.equal(latencyStats([]), undefined);
+  });
+
+  test('a handler\'s spans: server spans of its service whose route it serves', () => {
+    const spans = [
+      span('1', undefined, 0, 5, { kind: 'server', attributes: { 'http.route': '/recommendations' } }),
+      span('2', undefined, 0, 7, { kind: 'server', attributes: { 'url.path': '/recommendations' } }),
+      span('3', undefined, 0, 9, { kind: 'client', attributes: { 'url.full': 'http://r/recommendations' } }),
+      span('4', undefined, 0, 9, { kind: 'server', service: 'checkout', attributes: { 'http.route': '/recommendations' } }),
+      span('5', undefined, 0, 9, { kind: 'server', attributes: { 'url.path': '/items/42' } }),
+      span('6', undefined, 0, 9, { kind: 'server' }),
+    ];
+    assert.deepEqual(spansForRoute(spans, 'frontend', '/recommendations').map((s) => s.spanId.slice(-1)), ['1', '2']);
+    assert.deepEqual(spansForRoute(spans, 'frontend', '/items/').map((s) => s.spanId.slice(-1)), ['5']);
+    assert.deepEqual(spansForRoute(spans, 'frontend', '/items/{id}').map((s) => s.spanId.slice(-1)), ['5']);
   });
 });
 

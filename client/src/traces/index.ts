@@ -72,7 +72,6 @@ export function activateTraces(context: vscode.ExtensionContext, output: vscode.
   command('meshlens.checkTraces', () => runCheck(true));
 
   command('meshlens.openTraceById', async (traceId?: string) => {
-    const requested = Date.now();
     let id = typeof traceId === 'string' ? traceId : undefined;
     if (!id) {
       const editor = vscode.window.activeTextEditor;
@@ -82,6 +81,8 @@ export function activateTraces(context: vscode.ExtensionContext, output: vscode.
       if (!id) return;
       id = findTraceId(id) ?? id;
     }
+    // From here on it is the extension's time: the first-paint report starts counting now.
+    const requested = Date.now();
     try {
       const trace = await backend.source().getTrace(normaliseTraceId(id));
       if (!trace) {

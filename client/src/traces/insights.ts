@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { checkTraces, routeMatches, serverRoute, traceFindingsAsFindings, type GoCodeIndex, type Span, type TraceSource } from '../../../server/src/core/traces';
+import { checkTraces, traceFindingsAsFindings, type GoCodeIndex, type TraceSource } from '../../../server/src/core/traces';
 import { traceSettings } from './backend';
 import type { CodeIndexCache } from './code';
-import { formatStats, latencyStats, type LatencyStats } from './model';
+import { formatStats, latencyStats, spansForRoute, type LatencyStats } from './model';
 
 const SEVERITY = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information, hint: vscode.DiagnosticSeverity.Hint } as const;
 
@@ -50,11 +50,6 @@ interface HandlerStats {
   service: string;
   route: string;
   stats: LatencyStats;
-}
-
-/** Server spans of a service whose route the handler pattern serves. */
-export function spansForRoute(spans: readonly Span[], service: string, pattern: string): Span[] {
-  return spans.filter((span) => span.service === service && (span.kind === 'server' || span.kind === 'consumer') && routeMatches(pattern, serverRoute(span) ?? '\0'));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { spanToJson, type Trace } from '../../../server/src/core/traces';
-import { findSpans, timelineModel } from './model';
+import { findSpans, packTimeline, timelineModel } from './model';
 
 type FromWebview =
   | { type: 'ready' }
@@ -36,7 +36,7 @@ export class TimelinePanel implements vscode.Disposable {
     this.openedAt = openedAt;
     const model = timelineModel(trace);
     this.order = model.rows.map((row) => row.spanId);
-    const message = { type: 'trace', model };
+    const message = { type: 'trace', model: packTimeline(model) };
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel('meshlens.traceTimeline', this.title(trace), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
         enableScripts: true,

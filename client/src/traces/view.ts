@@ -139,7 +139,7 @@ export class TracesView implements vscode.TreeDataProvider<TraceNode>, vscode.Di
         item.tooltip = `${summary.traceId}\n${summary.services.join(', ')}\n${summary.start}`;
         item.iconPath = new vscode.ThemeIcon(summary.errorCount > 0 || summary.orphanCount > 0 ? 'warning' : 'pulse');
         item.contextValue = 'trace';
-        item.command = { title: 'Open trace', command: 'meshlens.openTrace', arguments: [summary.traceId] };
+        item.command = { title: 'Open trace', command: 'meshlens.openTraceById', arguments: [summary.traceId] };
         return item;
       }
     }

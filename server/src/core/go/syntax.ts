@@ -182,7 +182,8 @@ function sourceFromParameter(name: string, typeNode: GoNode | null, imports: GoI
   return undefined;
 }
 
-function parameterSources(fn: GoNode, imports: GoImports): ContextSource[] {
+/** Contexts a function receives: `context.Context`, `*http.Request` and `*gin.Context` parameters. */
+export function parameterSources(fn: GoNode, imports: GoImports): ContextSource[] {
   const parameters = fn.childForFieldName('parameters');
   const sources: ContextSource[] = [];
   for (const declaration of parameters?.namedChildren ?? []) {

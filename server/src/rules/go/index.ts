@@ -1,5 +1,7 @@
 import type { Rule } from '../../core/rule';
 import { goContextBackgroundInScope } from './context-background-in-scope';
+import { goGinWithoutOtelgin } from './gin-without-otelgin';
+import { goGoroutineRequestContext } from './goroutine-request-context';
 import { goGrpcWithoutStatsHandler } from './grpc-without-stats-handler';
 import { goHttpClientWithoutOtelhttp } from './http-client-without-otelhttp';
 import { goHttpServerWithoutOtelhttp } from './http-server-without-otelhttp';
@@ -18,4 +20,6 @@ export const GO_RULES: readonly Rule[] = [
   goSpanFromContextEnded,
   goSpanStartInLoop,
   goResponseBodyNotClosed,
+  goGoroutineRequestContext,
+  goGinWithoutOtelgin,
 ];

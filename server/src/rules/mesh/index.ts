@@ -24,6 +24,10 @@ import { envoyfilterLuaLiteralSecret } from './envoyfilter-lua-literal-secret';
 import { vsSubsetNotFound } from './vs-subset-not-found';
 import { vsWeightsNot100 } from './vs-weights-not-100';
 import { yamlSyntax } from './yaml-syntax';
+import { vsHostNotFound } from './vs-host-not-found';
+import { sidecarEgressHostNotFound } from './sidecar-egress-host-not-found';
+import { drHostNotFound } from './dr-host-not-found';
+import { vsConflictingMeshHost } from './vs-conflicting-mesh-host';
 
 /** Kubernetes and Istio manifest rules. */
 export const MESH_RULES: readonly Rule[] = [
@@ -52,4 +56,8 @@ export const MESH_RULES: readonly Rule[] = [
   seAddressesRequired,
   sidecarMultipleWithoutSelector,
   envoyfilterLuaLiteralSecret,
+  vsHostNotFound,
+  sidecarEgressHostNotFound,
+  drHostNotFound,
+  vsConflictingMeshHost,
 ];
