@@ -99,12 +99,12 @@ async function traceRows(page) {
     .map((el) => (el.querySelector('.label-name')?.textContent ?? '').trim()));
 }
 
-/** The Traces view's row whose label starts with `label`; clicked (expands or runs its command). */
-async function clickTreeRow(page, label) {
+/** The Traces view's row labelled `label` (or starting with it); clicked (expands or runs its command). */
+async function clickTreeRow(page, label, { prefix = false } = {}) {
   await waitFor(async () => {
     const rows = tracesPane(page).locator('.pane-body .monaco-list-row');
     const labels = await rows.evaluateAll((els) => els.map((el) => (el.querySelector('.label-name')?.textContent ?? '').trim()));
-    const index = labels.findIndex((text) => text.startsWith(label));
+    const index = labels.findIndex((text) => (prefix ? text.startsWith(label) : text === label));
     if (index < 0) return false;
     await rows.nth(index).click({ timeout: 2_000 });
     return true;
@@ -187,17 +187,50 @@ describe('live traces in VS Code (code-server + Chromium)', { timeout: 900_000 }
     await screenshot(page, 'traces-01-sidebar');
   });
 
+  it('lists search results from the search form', async () => {
+    await runCommand(page, 'meshlens: Search Traces');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('service=frontend operation="GET /recommendations" lookback=15m limit=5');
+    // Timed in the page, from the key press to the DOM holding the five result rows.
+    await page.evaluate(() => {
+      window.__searchListed = new Promise((resolve) => {
+        let started;
+        document.addEventListener('keydown', (event) => { if (event.key === 'Enter') started = performance.now(); }, { capture: true, once: true });
+        const observer = new MutationObserver(() => {
+          const results = [...document.querySelectorAll('.part.sidebar .monaco-list-row .label-name')].filter((el) => el.textContent.startsWith('frontend: GET /recommendations'));
+          if (started !== undefined && results.length >= 5) {
+            observer.disconnect();
+            resolve(performance.now() - started);
+          }
+        });
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+    });
+    await page.keyboard.press('Enter');
+    const listedMs = await page.evaluate(() => window.__searchListed);
+    const rows = await traceRows(page);
+    const description = await tracesPane(page).locator('.monaco-list-row', { hasText: 'Search: frontend' }).locator('.label-description').first().textContent();
+    const [, count, searchMs] = /^(\d+) traces · (\d+) ms$/.exec(description.trim()) ?? [];
+    assert.equal(Number(count), 5, description);
+    assert.equal(rows.filter((row) => row.startsWith('frontend: GET /recommendations')).length, 5);
+    console.log(`search: the source answered in ${searchMs} ms; results listed ${listedMs.toFixed(0)} ms after Enter`);
+    await screenshot(page, 'traces-02-search');
+    // Folded away again, so the services stay in view for the next steps.
+    await clickTreeRow(page, 'Search: frontend', { prefix: true });
+  });
+
   it('opens a trace from the tree in the timeline and goes to the call site of a span', async () => {
     await clickTreeRow(page, 'frontend');
     await clickTreeRow(page, 'HTTP GET');
-    await clickTreeRow(page, 'frontend: HTTP GET');
+    await clickTreeRow(page, 'frontend: HTTP GET', { prefix: true });
     const frame = webviewFrame(page);
     await frame.locator('.row').first().waitFor({ timeout: 30_000 });
     const names = await frame.locator('.row:not([hidden]) .name').allTextContents();
     assert.ok(names.includes('HTTP GET') && names.includes('GET /recommendations'), `timeline rows: ${names.join(', ')}`);
     await frame.locator('.row', { hasText: 'HTTP GET' }).first().click();
     await frame.locator('.details h2', { hasText: 'HTTP GET' }).waitFor();
-    await screenshot(page, 'traces-02-timeline');
+    await screenshot(page, 'traces-03-timeline');
     await frame.locator('.details .go-to-source').click();
     await page.locator('.tabs-container .tab.active', { hasText: 'main.go' }).waitFor({ timeout: 30_000 });
     await waitFor(async () => (await editorPosition(page)).startsWith('Ln 76,'), 15_000, { message: 'the cursor on line 76 (http.NewRequest)' });
@@ -209,7 +242,7 @@ describe('live traces in VS Code (code-server + Chromium)', { timeout: 900_000 }
       return texts.find((text) => text.startsWith('frontend /recommendations: p50')) ?? false;
     }, 30_000, { message: 'the latency code lens over the recommendations handler' });
     assert.match(lens, /p95 .* · \d+% errors · \d+ requests in 15 min/);
-    await screenshot(page, 'traces-03-go-to-source');
+    await screenshot(page, 'traces-04-go-to-source');
   });
 
   it('shows a hostile span attribute as text, running no script', async () => {
@@ -239,7 +272,7 @@ describe('live traces in VS Code (code-server + Chromium)', { timeout: 900_000 }
       bold: document.querySelectorAll('#app b').length,
     }));
     assert.deepEqual(result, { xss: undefined, images: 0, scripts: 0, bold: 0 });
-    await screenshot(page, 'traces-04-xss-as-text');
+    await screenshot(page, 'traces-05-xss-as-text');
   });
 
   it('puts the broken-trace finding on the call site, with the runtime evidence', async () => {
@@ -250,7 +283,7 @@ describe('live traces in VS Code (code-server + Chromium)', { timeout: 900_000 }
     const finding = rows.find((row) => /seen in \d+ of \d+ traces/.test(row));
     assert.match(finding, /frontend calls recommendations/);
     assert.match(finding, /line 76\b/);
-    await screenshot(page, 'traces-05-diagnostic');
+    await screenshot(page, 'traces-06-diagnostic');
   });
 
   it('paints a 10,000-span trace in under 500 ms', async () => {
@@ -268,7 +301,7 @@ describe('live traces in VS Code (code-server + Chromium)', { timeout: 900_000 }
     assert.ok(timing.rows > 10 && timing.rows < 200, `${timing.rows} rows in the DOM`);
     assert.ok(timing.paintMs < 500, `first paint ${timing.paintMs} ms`);
     assert.ok(timing.fromOpenMs < 500, `first paint ${timing.fromOpenMs} ms after the request, layout and transfer included`);
-    await screenshot(page, 'traces-06-10k-spans');
+    await screenshot(page, 'traces-07-10k-spans');
     assert.deepEqual(consoleErrors(page).filter((e) => /meshlens|timeline/i.test(e)), []);
   });
 });
@@ -303,6 +336,6 @@ describe('live traces in a workspace that is not trusted', { timeout: 300_000 },
     assert.match(rows[0], /no trace back end is contacted and no receiver started until you trust this workspace/);
     const reached = await fetch(receiverUrl, { signal: AbortSignal.timeout(2_000) }).then(() => true, () => false);
     assert.equal(reached, false, `nothing may listen on ${receiverUrl} in an untrusted workspace`);
-    await screenshot(page, 'traces-07-restricted-mode');
+    await screenshot(page, 'traces-08-restricted-mode');
   });
 });

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Span, Trace } from '../../server/src/core/traces';
-import { criticalPath, findSpans, findTraceId, latencyStats, packTimeline, parseDuration, parseSearch, percentile, ROW_CRITICAL, spansForRoute, ROW_ERROR, ROW_ORPHAN, summaryDescription, timelineModel } from '../../client/src/traces/model';
+import { criticalPath, findSpans, findTraceId, latencyStats, packTimeline, parseDuration, parseSearch, percentile, ROW_CRITICAL, spansForRoute, ROW_ERROR, ROW_ORPHAN, searchWindow, summaryDescription, timelineModel } from '../../client/src/traces/model';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const MS = 1_000_000n;
@@ -132,6 +132,11 @@ describe('search form', () => {
     assert.throws(() => parseSearch('operation=x'), /needs a service/);
     assert.throws(() => parseSearch('service=a limit=0'), /positive/);
     assert.throws(() => parseSearch('service=a lookback=soon'), /not a duration/);
+    const range = parseSearch('service=a from=2026-01-31T14:00:00Z to=2026-01-31T15:00:00Z');
+    assert.deepEqual(searchWindow(range, 0), { startMs: Date.parse('2026-01-31T14:00:00Z'), endMs: Date.parse('2026-01-31T15:00:00Z') });
+    assert.deepEqual(searchWindow(parseSearch('service=a lookback=15m'), 1_000_000), { startMs: 100_000, endMs: 1_000_000 });
+    assert.throws(() => parseSearch('service=a from=yesterday'), /date and time/);
+    assert.throws(() => parseSearch('service=a from=2026-02-01T00:00:00Z to=2026-01-01T00:00:00Z'), /before/);
     assert.equal(parseDuration('15m'), 900_000);
     assert.equal(parseDuration('250'), 250);
   });

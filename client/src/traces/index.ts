@@ -3,7 +3,7 @@ import { normaliseTraceId, type Trace } from '../../../server/src/core/traces';
 import { TraceBackend, traceSettings } from './backend';
 import { CodeIndexCache, goToSource } from './code';
 import { LatencyLenses, TraceDiagnostics } from './insights';
-import { findTraceId, parseSearch } from './model';
+import { findTraceId, parseSearch, searchWindow } from './model';
 import { TimelinePanel } from './timeline';
 import { TracesView, type TraceNode } from './view';
 
@@ -107,7 +107,7 @@ export function activateTraces(context: vscode.ExtensionContext, output: vscode.
     const value = typeof initial === 'string' ? `${initial} lookback=${traceSettings().lookbackMinutes}m limit=20` : `service=${services[0] ?? ''} lookback=${traceSettings().lookbackMinutes}m limit=20`;
     const text = await vscode.window.showInputBox({
       title: 'meshlens: search traces',
-      prompt: `service=<name> operation="<name>" <attribute>=<value> lookback=15m min=100ms max=2s limit=20 · services: ${services.join(', ') || 'none yet'}`,
+      prompt: `service=<name> operation="<name>" <attribute>=<value> lookback=15m (or from=<ISO time> to=<ISO time>) min=100ms max=2s limit=20 · services: ${services.join(', ') || 'none yet'}`,
       value,
       ignoreFocusOut: true,
       validateInput: (input) => {
@@ -123,8 +123,7 @@ export function activateTraces(context: vscode.ExtensionContext, output: vscode.
     const form = parseSearch(text);
     const started = performance.now();
     try {
-      const now = Date.now();
-      const results = await source.search({ service: form.service, operation: form.operation, attributes: form.attributes, startMs: now - form.lookbackMs, endMs: now, limit: form.limit, minDurationMs: form.minDurationMs, maxDurationMs: form.maxDurationMs });
+      const results = await source.search({ service: form.service, operation: form.operation, attributes: form.attributes, ...searchWindow(form, Date.now()), limit: form.limit, minDurationMs: form.minDurationMs, maxDurationMs: form.maxDurationMs });
       view.showSearch(form, results, performance.now() - started);
     } catch (error) {
       void vscode.window.showErrorMessage(`meshlens: ${error instanceof Error ? error.message : String(error)}`);

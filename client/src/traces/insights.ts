@@ -59,13 +59,14 @@ interface HandlerStats {
 export class LatencyLenses implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly subscription: vscode.Disposable;
   private cache: Promise<{ index: GoCodeIndex; byFile: Map<string, { line: number; stats?: HandlerStats; service: string; route: string }[]> }> | undefined;
 
   constructor(
     private readonly codeIndex: CodeIndexCache,
     private readonly source: () => TraceSource | undefined,
   ) {
-    codeIndex.onDidChange(() => this.refresh());
+    this.subscription = codeIndex.onDidChange(() => this.refresh());
   }
 
   refresh(): void {
@@ -118,6 +119,7 @@ export class LatencyLenses implements vscode.CodeLensProvider, vscode.Disposable
   }
 
   dispose(): void {
+    this.subscription.dispose();
     this.changed.dispose();
   }
 }

@@ -259,6 +259,9 @@ export interface SearchForm {
   operation?: string;
   attributes?: Record<string, string>;
   lookbackMs: number;
+  /** An absolute time range (ms since the epoch) instead of the lookback. */
+  fromMs?: number;
+  toMs?: number;
   minDurationMs?: number;
   maxDurationMs?: number;
   limit: number;
@@ -275,7 +278,8 @@ export function parseDuration(text: string): number {
 
 /**
  * The search form as one line: `service=frontend operation="GET /pay" http.status_code=500
- * lookback=1h min=100ms max=2s limit=50`. Unknown keys are attribute filters.
+ * lookback=1h min=100ms max=2s limit=50`, or `from=<ISO time> to=<ISO time>` instead of the
+ * lookback. Unknown keys are attribute filters.
  */
 export function parseSearch(text: string, defaults: { service?: string; lookbackMs?: number; limit?: number } = {}): SearchForm {
   const form: SearchForm = { service: defaults.service ?? '', lookbackMs: defaults.lookbackMs ?? 3_600_000, limit: defaults.limit ?? 20 };
@@ -294,6 +298,13 @@ export function parseSearch(text: string, defaults: { service?: string; lookback
       case 'lookback':
         form.lookbackMs = parseDuration(value);
         break;
+      case 'from':
+      case 'to': {
+        const ms = Date.parse(value);
+        if (!Number.isFinite(ms)) throw new Error(`${key} must be a date and time, e.g. 2026-01-31T14:00:00Z (got "${value}")`);
+        form[key === 'from' ? 'fromMs' : 'toMs'] = ms;
+        break;
+      }
       case 'min':
       case 'minDuration':
         form.minDurationMs = parseDuration(value);
@@ -317,7 +328,14 @@ export function parseSearch(text: string, defaults: { service?: string; lookback
   else if (leftover) throw new Error(`cannot read "${leftover}": write key=value pairs`);
   if (!form.service) throw new Error('a search needs a service: service=<name>');
   if (Object.keys(attributes).length > 0) form.attributes = attributes;
+  if (form.fromMs !== undefined && form.toMs !== undefined && form.fromMs > form.toMs) throw new Error('from must be before to');
   return form;
+}
+
+/** The start-time window a search covers: from/to when given, else the lookback up to now. */
+export function searchWindow(form: SearchForm, nowMs: number): { startMs: number; endMs: number } {
+  const endMs = form.toMs ?? nowMs;
+  return { startMs: form.fromMs ?? endMs - form.lookbackMs, endMs };
 }
 
 /** Indexes of rows whose span id, name or attributes contain the text (case-insensitive). */

@@ -58,17 +58,12 @@ export class TracesView implements vscode.TreeDataProvider<TraceNode>, vscode.Di
     const what = [form.service, form.operation, ...Object.entries(form.attributes ?? {}).map(([k, v]) => `${k}=${v}`)].filter(Boolean).join(' ');
     this.search = { kind: 'search', label: `Search: ${what}`, form, results, elapsedMs };
     this.refresh();
-    void this.treeView?.reveal(this.search, { expand: true, focus: false, select: false }).then(undefined, () => undefined);
   }
 
   private updateDescription(): void {
     if (!this.treeView) return;
     const state = this.backend.state;
     this.treeView.description = state.kind === 'ready' && this.backend.receiverUrl ? `receiver ${this.backend.receiverUrl.replace(/^https?:\/\//, '')} · ${this.backend.receivedSpans} spans` : state.kind === 'ready' ? 'Jaeger' : undefined;
-  }
-
-  getParent(): TraceNode | undefined {
-    return undefined;
   }
 
   async getChildren(node?: TraceNode): Promise<TraceNode[]> {

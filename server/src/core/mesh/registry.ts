@@ -1,7 +1,7 @@
 import type { WorkspaceView } from '../workspace';
 import { namespaceOf } from '../workspace';
 import type { Manifest } from '../yaml/manifest';
-import { nodeAt, scalarText, seqItems } from '../yaml/manifest';
+import { nodeAt, scalarNumber, scalarText, seqItems } from '../yaml/manifest';
 import { fqdn, hostMatches, serviceOfHost } from './hosts';
 
 /**
@@ -42,4 +42,25 @@ export function clusterHostMissing(workspace: WorkspaceView, host: string): bool
   if (!service || !servicesKnownIn(workspace, service.namespace)) return false;
   if (workspace.find('Service', service.namespace, service.name)) return false;
   return serviceEntriesFor(workspace, host).length === 0;
+}
+
+export interface ServiceEntryHostPort {
+  hostNode: unknown;
+  /** Resolved against the ServiceEntry's namespace. */
+  host: string;
+  port: number;
+  /** Upper case; unset counts as TCP. */
+  protocol: string;
+}
+
+/** Every host x port a ServiceEntry declares. */
+export function serviceEntryHostPorts(entry: Manifest): ServiceEntryHostPort[] {
+  const ports = seqItems(nodeAt(entry.root, 'spec', 'ports')).flatMap((node) => {
+    const port = scalarNumber(nodeAt(node, 'number'));
+    return port === undefined ? [] : [{ port, protocol: (scalarText(nodeAt(node, 'protocol')) ?? 'TCP').toUpperCase() }];
+  });
+  return seqItems(nodeAt(entry.root, 'spec', 'hosts')).flatMap((hostNode) => {
+    const text = scalarText(hostNode);
+    return text ? ports.map((port) => ({ hostNode, host: fqdn(text, namespaceOf(entry)), ...port })) : [];
+  });
 }

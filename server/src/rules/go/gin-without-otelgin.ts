@@ -6,6 +6,8 @@ import type { GoRule } from '../../core/rule';
 const GIN = 'github.com/gin-gonic/gin';
 export const OTELGIN = 'go.opentelemetry.io/contrib/instrumentation/github.com/gin-gonic/gin/otelgin';
 
+const LINE_COMMENT = /\/\/.*$/gm;
+
 /** Engine methods that serve requests: a router with one of these is a real server. */
 const SERVING = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'Any', 'Match', 'Handle', 'Group', 'Run', 'RunTLS', 'RunListener', 'NoRoute']);
 
@@ -52,7 +54,7 @@ Suppress with \`//meshlens:ignore go-gin-without-otelgin reason\` on the line ab
       if (!assigned || assigned.names.length !== 1 || assigned.names[0] === '_') continue;
       const router = assigned.names[0];
       const scope = file.functions.enclosing(call)[0];
-      if (!scope?.body || /\botelgin\b/.test(source.text.slice(scope.body.startIndex, scope.body.endIndex))) continue;
+      if (!scope?.body || /\botelgin\b/.test(source.text.slice(scope.body.startIndex, scope.body.endIndex).replace(LINE_COMMENT, ''))) continue;
       let serves = false;
       let escapes = false;
       for (const use of identifierUses(file, scope.body, router)) {

@@ -28,6 +28,17 @@ import { vsHostNotFound } from './vs-host-not-found';
 import { sidecarEgressHostNotFound } from './sidecar-egress-host-not-found';
 import { drHostNotFound } from './dr-host-not-found';
 import { vsConflictingMeshHost } from './vs-conflicting-mesh-host';
+import { drTlsWithoutCa } from './dr-tls-without-ca';
+import { drPortTlsWithoutCa } from './dr-port-tls-without-ca';
+import { drSubsetSelectsNoPods } from './dr-subset-selects-no-pods';
+import { selectorMatchesNoWorkload } from './selector-matches-no-workload';
+import { deploymentMultipleServices } from './deployment-multiple-services';
+import { deploymentConflictingPorts } from './deployment-conflicting-ports';
+import { seDuplicateHostPort } from './se-duplicate-host-port';
+import { seConflictingProtocol } from './se-conflicting-protocol';
+import { gatewayConflict } from './gateway-conflict';
+import { gatewayDuplicateCertificate } from './gateway-duplicate-certificate';
+import { vsDeprecatedField } from './vs-deprecated-field';
 
 /** Kubernetes and Istio manifest rules. */
 export const MESH_RULES: readonly Rule[] = [
@@ -60,4 +71,15 @@ export const MESH_RULES: readonly Rule[] = [
   sidecarEgressHostNotFound,
   drHostNotFound,
   vsConflictingMeshHost,
+  drTlsWithoutCa,
+  drPortTlsWithoutCa,
+  drSubsetSelectsNoPods,
+  selectorMatchesNoWorkload,
+  deploymentMultipleServices,
+  deploymentConflictingPorts,
+  seDuplicateHostPort,
+  seConflictingProtocol,
+  gatewayConflict,
+  gatewayDuplicateCertificate,
+  vsDeprecatedField,
 ];

@@ -66,7 +66,9 @@ the annotation \`galley.istio.io/analyze-suppress: IST0109\`.`,
     const visibility = visibilityOf(manifest);
     const others = workspace.ofKind('VirtualService').filter((other) => other !== manifest && boundToMesh(other) && visibleTogether(visibility, visibilityOf(other)));
     for (const { node, host } of mine) {
-      const conflicting = others.filter((other) => meshHosts(other).some((theirs) => theirs.host === host));
+      const conflicting = others
+        .filter((other) => meshHosts(other).some((theirs) => theirs.host === host))
+        .sort((a, b) => resourceName(a.ref).localeCompare(resourceName(b.ref)));
       const range = nodeRange(manifest.file, node);
       if (conflicting.length === 0 || !range) continue;
       context.report({
