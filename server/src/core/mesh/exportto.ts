@@ -21,9 +21,12 @@ export function visibilityOf(manifest: Manifest): Visibility {
   return namespaces;
 }
 
-/** True when some namespace sees both resources. */
-export function visibleTogether(a: Visibility, b: Visibility): boolean {
-  if (!a) return !b || b.size > 0;
-  if (!b) return a.size > 0;
+/**
+ * True when two resources are exported alike, as istioctl scopes them: both public, or both
+ * private to a common namespace. A private resource in a namespace takes precedence there over a
+ * public one for the same host, which is the usual way to override routes per namespace.
+ */
+export function exportedAlike(a: Visibility, b: Visibility): boolean {
+  if (!a || !b) return !a && !b;
   return [...a].some((namespace) => b.has(namespace));
 }

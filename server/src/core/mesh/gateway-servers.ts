@@ -2,10 +2,13 @@ import { isMap, type YAMLMap } from 'yaml';
 import type { WorkspaceView } from '../workspace';
 import type { Manifest } from '../yaml/manifest';
 import { mapAt, nodeAt, scalarNumber, scalarText, seqItems, stringMap } from '../yaml/manifest';
+import { sameResource } from './identity';
 
 export interface GatewayServer {
   node: YAMLMap;
   port?: number;
+  /** Upper case, as written in \`port.protocol\`. */
+  protocol?: string;
   /** Host nodes with the host as a gateway matches it (any `namespace/` prefix removed, lower case). */
   hosts: { node: unknown; host: string }[];
 }
@@ -17,7 +20,7 @@ export function gatewayServers(gateway: Manifest): GatewayServer[] {
       const text = scalarText(hostNode);
       return text ? [{ node: hostNode, host: text.slice(text.indexOf('/') + 1).toLowerCase() }] : [];
     });
-    return [{ node, port: scalarNumber(nodeAt(node, 'port', 'number')), hosts }];
+    return [{ node, port: scalarNumber(nodeAt(node, 'port', 'number')), protocol: scalarText(nodeAt(node, 'port', 'protocol'))?.toUpperCase(), hosts }];
   });
 }
 
@@ -33,5 +36,5 @@ export function gatewaySelectorKey(gateway: Manifest): string {
 export function gatewaysOnSameProxies(workspace: WorkspaceView, gateway: Manifest): Manifest[] {
   const key = gatewaySelectorKey(gateway);
   if (!key) return [];
-  return workspace.ofKind('Gateway').filter((other) => other !== gateway && gatewaySelectorKey(other) === key);
+  return workspace.ofKind('Gateway').filter((other) => !sameResource(other, gateway) && gatewaySelectorKey(other) === key);
 }

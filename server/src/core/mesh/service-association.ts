@@ -2,6 +2,7 @@ import type { WorkspaceView } from '../workspace';
 import { namespaceOf } from '../workspace';
 import type { Manifest } from '../yaml/manifest';
 import { podLabels, serviceSelector, servicePorts, type ServicePort } from './k8s';
+import { sameResource } from './identity';
 import { selects } from './workloads';
 
 export interface AssociatedPort {
@@ -13,8 +14,12 @@ export interface AssociatedPort {
 export function associatedServicePorts(workspace: WorkspaceView, workload: Manifest): Map<number, AssociatedPort[]> {
   const labels = podLabels(workload);
   const byNumber = new Map<number, AssociatedPort[]>();
+  const seen: Manifest[] = [];
   for (const service of workspace.ofKind('Service')) {
     if (namespaceOf(service) !== namespaceOf(workload) || !selects(serviceSelector(service), labels)) continue;
+    // Another variant of a Service already counted (an overlay, another environment) is not a second Service.
+    if (seen.some((other) => sameResource(other, service))) continue;
+    seen.push(service);
     for (const port of servicePorts(service)) {
       if (port.port === undefined) continue;
       const list = byNumber.get(port.port) ?? [];

@@ -1,7 +1,8 @@
 import type { WorkspaceView } from '../workspace';
 import type { Manifest } from '../yaml/manifest';
 import { nodeAt } from '../yaml/manifest';
-import { visibilityOf, visibleTogether } from './exportto';
+import { exportedAlike, visibilityOf } from './exportto';
+import { sameResource } from './identity';
 import { serviceEntryHostPorts, type ServiceEntryHostPort } from './registry';
 
 export interface ServiceEntryOverlap {
@@ -11,9 +12,9 @@ export interface ServiceEntryOverlap {
 }
 
 /**
- * Host x port pairs that this ServiceEntry and another one (any file) both declare, where some
- * namespace sees both per exportTo. Entries with a workloadSelector describe the mesh's own
- * workloads and are left out.
+ * Host x port pairs that this ServiceEntry and another one (any file) both declare, exported
+ * alike (both public, or both private to a common namespace). Entries with a workloadSelector
+ * describe the mesh's own workloads and are left out.
  */
 export function serviceEntryOverlaps(workspace: WorkspaceView, entry: Manifest): ServiceEntryOverlap[] {
   if (nodeAt(entry.root, 'spec', 'workloadSelector')) return [];
@@ -21,7 +22,7 @@ export function serviceEntryOverlaps(workspace: WorkspaceView, entry: Manifest):
   const mine = serviceEntryHostPorts(entry);
   const overlaps: ServiceEntryOverlap[] = [];
   for (const other of workspace.ofKind('ServiceEntry')) {
-    if (other === entry || nodeAt(other.root, 'spec', 'workloadSelector') || !visibleTogether(visibility, visibilityOf(other))) continue;
+    if (sameResource(other, entry) || nodeAt(other.root, 'spec', 'workloadSelector') || !exportedAlike(visibility, visibilityOf(other))) continue;
     const theirs = serviceEntryHostPorts(other);
     for (const m of mine) {
       const match = theirs.find((t) => t.host === m.host && t.port === m.port);

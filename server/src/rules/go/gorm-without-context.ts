@@ -1,7 +1,7 @@
 import { assignmentBefore, literalUse } from '../../core/go/flow';
 import type { GoNode } from '../../core/go/parser';
 import { inRequestPath } from '../../core/go/requests';
-import { contextInScope, packageCalls } from '../../core/go/syntax';
+import { contextInScope, packageCalls, parameterSources } from '../../core/go/syntax';
 import type { GoFile, GoRule } from '../../core/rule';
 
 const GORM = 'gorm.io/gorm';
@@ -58,7 +58,7 @@ export const goGormWithoutContext: GoRule = {
   category: 'go-propagation',
   input: 'go',
   defaultSeverity: 'warning',
-  equivalents: { golangci: 'contextcheck' },
+  equivalents: {},
   docs: `## What it does
 Finds GORM queries (\`db.Find\`, \`db.Where(...).First\`, \`db.Create\`, ...) that do not call
 \`WithContext\` in a function that receives a \`context.Context\`, an \`*http.Request\` or a
@@ -106,8 +106,9 @@ Suppress with \`//meshlens:ignore go-gorm-without-context reason\` on the line a
       if (!isDatabase) continue;
       if (/\bWithContext\s*\(|\bSession\s*\(/.test(chainOf(call).text)) continue;
       const scopes = file.functions.enclosing(call);
-      // Goroutines and callbacks may run after the request on purpose.
-      if (scopes.length === 0 || (scopes[0].fn.type === 'func_literal' && literalUse(scopes[0].fn) !== 'invoked')) continue;
+      // Goroutines and callbacks may run after the request on purpose, unless they receive a context or request themselves.
+      const innermost = scopes[0]?.fn;
+      if (!innermost || (innermost.type === 'func_literal' && literalUse(innermost) !== 'invoked' && parameterSources(innermost, imports).length === 0)) continue;
       if (!inRequestPath(scopes, file)) continue;
       const ctx = contextInScope(call, imports, file.functions);
       if (!ctx) continue;

@@ -39,8 +39,8 @@ function parameterNames(literal: GoNode): Set<string> {
 function isDeclaration(identifier: GoNode): boolean {
   const list = identifier.parent;
   const statement = list?.parent;
-  if (list?.type === 'expression_list' && statement?.type === 'short_var_declaration') return statement.childForFieldName('left')?.startIndex === list.startIndex;
-  return list?.type === 'var_spec' || list?.type === 'parameter_declaration' || list?.type === 'range_clause';
+  if (list?.type === 'expression_list' && (statement?.type === 'short_var_declaration' || statement?.type === 'range_clause')) return statement.childForFieldName('left')?.startIndex === list.startIndex;
+  return list?.type === 'var_spec' || list?.type === 'parameter_declaration';
 }
 
 export const goGoroutineRequestContext: GoRule = {
@@ -146,6 +146,9 @@ returning. Suppress with \`//meshlens:ignore go-goroutine-request-context reason
       }
       const uses = [...argumentUses, ...bodyUses];
       if (shadowed || uses.length === 0) continue;
+      // A goroutine watching the request's cancellation (`<-ctx.Done()`, `ctx.Err()`) wants it.
+      const watched = [...variables.keys(), ...expressions].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+      if (new RegExp(`(?<![A-Za-z0-9_.])(?:${watched})\\s*\\.\\s*(?:Done|Err)\\s*\\(`).test(statement.text)) continue;
       if (handlerWaits(file, handler.body, statement.endIndex)) continue;
 
       // The context to hand over: the newest request-derived variable, else the request's own.
@@ -160,12 +163,13 @@ returning. Suppress with \`//meshlens:ignore go-goroutine-request-context reason
       const replaced = new Map<GoNode, string>();
       for (const use of argumentUses) replaced.set(use.node, use.kind === 'fresh' ? detached : `${contextImport.local}.WithoutCancel(${use.node.text})`);
       if (bodyUses.length > 0 && literal?.type === 'func_literal' && argumentsNode) {
-        const variable = bodyUses.find((u) => u.kind === 'variable')?.node.text;
+        const captured = new Set(bodyUses.filter((u) => u.kind === 'variable').map((u) => u.node.text));
+        const variable = [...captured][0];
         const name = variable ?? 'ctx';
         const parameters = parameterNames(literal);
         const nameTaken = !variable && (parameters.has(name) || identifierUses(file, literal, name).length > 0);
         const parameterList = literal.childForFieldName('parameters');
-        if (nameTaken || !parameterList || argumentsNode.startPosition.row !== argumentsNode.endPosition.row) {
+        if (nameTaken || captured.size > 1 || !parameterList || argumentsNode.startPosition.row !== argumentsNode.endPosition.row) {
           fixable = false;
         } else {
           const inner = text.slice(parameterList.startIndex + 1, parameterList.endIndex - 1).trim();

@@ -7,8 +7,13 @@ import type { TextEdit } from '../../core/text';
 
 const KAFKA_GO = 'github.com/segmentio/kafka-go';
 const SARAMA = 'github.com/IBM/sarama';
+const CONFLUENT = 'github.com/confluentinc/confluent-kafka-go/v2/kafka';
+const CONFLUENT_V1 = 'github.com/confluentinc/confluent-kafka-go/kafka';
+const FRANZ_GO = 'github.com/twmb/franz-go/pkg/kgo';
 const OTEL = 'go.opentelemetry.io/otel';
 const LINE_COMMENT = /\/\/.*$/gm;
+/** Calls that take a consumed message whole only to acknowledge it. */
+const COMMITS = new Set(['CommitMessages', 'CommitMessage', 'StoreMessage']);
 
 /** How a Kafka client stores record headers: kafka-go `[]kafka.Header` (string keys), sarama `[]sarama.RecordHeader` (byte keys). */
 interface HeaderFlavour {
@@ -133,7 +138,12 @@ function checkProducers(context: GoRuleContext, kafka: string): void {
   }
 }
 
-function checkConsumers(context: GoRuleContext, kafka: string): void {
+/**
+ * kafka-go `msg, err := r.ReadMessage(ctx)` / `FetchMessage(ctx)` and confluent `msg, err :=
+ * c.ReadMessage(timeout)` whose message is processed in a function that never extracts. `contextOf`
+ * names the context variable the fix extracts into, if any.
+ */
+function checkConsumers(context: GoRuleContext, headers: HeaderFlavour, contextOf: (call: GoNode) => string | undefined): void {
   const { file } = context;
   const lines = file.source.lines;
   for (const call of [...methodCalls(file, 'ReadMessage'), ...methodCalls(file, 'FetchMessage')]) {
@@ -152,23 +162,23 @@ function checkConsumers(context: GoRuleContext, kafka: string): void {
       if (use.startIndex <= call.startIndex) continue;
       const parent = use.parent;
       if (parent?.type === 'selector_expression' && parent.childForFieldName('operand')?.startIndex === use.startIndex) processed = true;
-      else if (parent?.type === 'argument_list' && parent.parent?.childForFieldName('function')?.childForFieldName('field')?.text === 'CommitMessages') continue;
+      else if (parent?.type === 'argument_list' && COMMITS.has(parent.parent?.childForFieldName('function')?.childForFieldName('field')?.text ?? '')) continue;
       else handedOver = true;
     }
     if (handedOver || !processed) continue;
     if (!context.workspace.goModule(context.uri).setsUpTracing) return;
     const fixes = [];
-    const ctx = call.childForFieldName('arguments')?.namedChildren[0];
+    const ctx = contextOf(call);
     // `ctx := Extract(ctx, ...)` compiles only in a block nested below the one declaring ctx, and only when ctx is used after it.
     let next = statement.nextNamedSibling;
     while (next?.type === 'comment') next = next.nextNamedSibling;
     const after = next?.type === 'if_statement' && /\berr\s*!=\s*nil\b/.test(next.childForFieldName('condition')?.text ?? '') ? next : statement;
-    const declaredHere = ctx && identifierUses(file, list, ctx.text).some((use) => use.startIndex < after.endIndex && use.parent?.parent?.type === 'short_var_declaration' && use.parent.parent.parent?.startIndex === list.startIndex);
-    const usedAfter = ctx && identifierUses(file, list, ctx.text).some((use) => use.startIndex > after.endIndex);
-    if (ctx?.type === 'identifier' && list.parent?.startIndex !== scope.body.startIndex && !declaredHere && usedAfter) {
-      const shared = carrierEdits(file, context.uri, { type: `${kafka}.Header`, keyIsBytes: false, suffix: 'KafkaCarrier' });
+    const declaredHere = ctx && identifierUses(file, list, ctx).some((use) => use.startIndex < after.endIndex && use.parent?.parent?.type === 'short_var_declaration' && use.parent.parent.parent?.startIndex === list.startIndex);
+    const usedAfter = ctx && identifierUses(file, list, ctx).some((use) => use.startIndex > after.endIndex);
+    if (ctx && /^[A-Za-z_][A-Za-z0-9_]*$/.test(ctx) && list.parent?.startIndex !== scope.body.startIndex && !declaredHere && usedAfter) {
+      const shared = carrierEdits(file, context.uri, headers);
       const at = lines.positionAt(lines.lineStart(after.endPosition.row + 1));
-      const extract = `${indentationOf(file, statement)}${ctx.text} := ${shared.otel}.GetTextMapPropagator().Extract(${ctx.text}, ${shared.carrier}{&${message}.Headers})\n`;
+      const extract = `${indentationOf(file, statement)}${ctx} := ${shared.otel}.GetTextMapPropagator().Extract(${ctx}, ${shared.carrier}{&${message}.Headers})\n`;
       fixes.push({ title: 'Extract the trace context from the message headers', changes: [{ uri: context.uri, edits: [...shared.edits, { range: { start: at, end: at }, newText: extract }] }], safe: true });
     }
     context.report({
@@ -179,20 +189,25 @@ function checkConsumers(context: GoRuleContext, kafka: string): void {
   }
 }
 
-/** sarama: `producer.SendMessage(msg)` of a `*sarama.ProducerMessage` built in the function, where a context is in scope. */
-function checkSaramaProducers(context: GoRuleContext, sarama: string): void {
+/**
+ * Producers taking one message pointer and no context: sarama `producer.SendMessage(msg)` of a
+ * `*sarama.ProducerMessage`, confluent `producer.Produce(msg, events)` of a `*kafka.Message`, built
+ * in the function, where a context is in scope.
+ */
+function checkPointerProducers(context: GoRuleContext, method: string, argumentCount: number, messageType: string, headers: HeaderFlavour): void {
   const { file } = context;
   const lines = file.source.lines;
-  for (const call of methodCalls(file, 'SendMessage')) {
+  const [pkg, typeName] = messageType.split('.');
+  for (const call of methodCalls(file, method)) {
     const scope = file.functions.enclosing(call)[0];
     if (!scope?.body || /\bInject\s*\(/.test(codeOf(file, scope.body))) continue;
     const args = call.childForFieldName('arguments')?.namedChildren.filter((n): n is GoNode => !!n && n.type !== 'comment') ?? [];
-    if (args.length !== 1) continue;
+    if (args.length !== argumentCount) continue;
     const message = args[0];
-    const literal = new RegExp(`^&\\s*${sarama}\\s*\\.\\s*ProducerMessage\\s*\\{`);
+    const literal = new RegExp(`^&\\s*${pkg}\\s*\\.\\s*${typeName}\\s*\\{`);
     const inline = message.type === 'unary_expression' && literal.test(message.text);
     const variable =
-      message.type === 'identifier' && new RegExp(`\\b${message.text}\\s*:=\\s*&\\s*${sarama}\\s*\\.\\s*ProducerMessage\\s*\\{`).test(file.source.text.slice(scope.body.startIndex, call.startIndex));
+      message.type === 'identifier' && new RegExp(`\\b${message.text}\\s*:=\\s*&\\s*${pkg}\\s*\\.\\s*${typeName}\\s*\\{`).test(file.source.text.slice(scope.body.startIndex, call.startIndex));
     if (!inline && !variable) continue;
     // Without a context there is no trace to hand on.
     const ctx = contextInScope(call, file.imports, file.functions);
@@ -201,7 +216,7 @@ function checkSaramaProducers(context: GoRuleContext, sarama: string): void {
     const statement = statementOf(call);
     const fixes = [];
     if (variable && statement) {
-      const shared = carrierEdits(file, context.uri, { type: `${sarama}.RecordHeader`, keyIsBytes: true, suffix: 'SaramaCarrier' });
+      const shared = carrierEdits(file, context.uri, headers);
       const at = lines.positionAt(lines.lineStart(statement.startPosition.row));
       const inject = `${indentationOf(file, statement)}${shared.otel}.GetTextMapPropagator().Inject(${ctx.expression}, ${shared.carrier}{&${message.text}.Headers})\n`;
       fixes.push({ title: 'Inject the trace context into the message headers', changes: [{ uri: context.uri, edits: [...shared.edits, { range: { start: at, end: at }, newText: inject }] }], safe: true });
@@ -245,6 +260,69 @@ function checkSaramaConsumers(context: GoRuleContext): void {
   }
 }
 
+/** franz-go: `client.Produce(ctx, record, ...)` / `ProduceSync(ctx, records...)` of `*kgo.Record`s built in the function. */
+function checkFranzProducers(context: GoRuleContext, kgo: string): void {
+  const { file } = context;
+  const lines = file.source.lines;
+  for (const call of [...methodCalls(file, 'Produce'), ...methodCalls(file, 'ProduceSync')]) {
+    const scope = file.functions.enclosing(call)[0];
+    if (!scope?.body || /\bInject\s*\(/.test(codeOf(file, scope.body))) continue;
+    const argumentList = call.childForFieldName('arguments');
+    if (!argumentList || argumentList.children.some((c) => c?.type === '...')) continue;
+    const [ctx, ...rest] = argumentList.namedChildren.filter((n): n is GoNode => !!n && n.type !== 'comment');
+    const isSync = call.childForFieldName('function')?.childForFieldName('field')?.text === 'ProduceSync';
+    const records = isSync ? rest : rest.slice(0, 1);
+    if (!ctx || records.length === 0) continue;
+    const before = file.source.text.slice(scope.body.startIndex, call.startIndex);
+    const literal = new RegExp(`^&\\s*${kgo}\\s*\\.\\s*Record\\s*\\{`);
+    const inline = records.some((record) => record.type === 'unary_expression' && literal.test(record.text));
+    const variables = records
+      .filter((record) => record.type === 'identifier' && new RegExp(`\\b${record.text}\\s*:=\\s*&\\s*${kgo}\\s*\\.\\s*Record\\s*\\{`).test(before))
+      .map((record) => record.text);
+    if (!inline && variables.length === 0) continue;
+    if (!context.workspace.goModule(context.uri).setsUpTracing) return;
+    const statement = statementOf(call);
+    const fixes = [];
+    if (!inline && statement) {
+      const shared = carrierEdits(file, context.uri, { type: `${kgo}.RecordHeader`, keyIsBytes: false, suffix: 'RecordCarrier' });
+      const indent = indentationOf(file, statement);
+      const at = lines.positionAt(lines.lineStart(statement.startPosition.row));
+      const injects = variables.map((name) => `${indent}${shared.otel}.GetTextMapPropagator().Inject(${ctx.text}, ${shared.carrier}{&${name}.Headers})\n`).join('');
+      fixes.push({ title: 'Inject the trace context into the record headers', changes: [{ uri: context.uri, edits: [...shared.edits, { range: { start: at, end: at }, newText: injects }] }], safe: true });
+    }
+    const fn = call.childForFieldName('function');
+    context.report({
+      range: lines.rangeOf(call.startIndex, fn?.endIndex ?? call.endIndex),
+      message: 'Kafka records produced without the trace context: consumers start a new trace. Inject it into the headers with otel.GetTextMapPropagator().Inject(ctx, carrier)',
+      fixes,
+    });
+  }
+}
+
+/** franz-go: `fetches.EachRecord(func(record *kgo.Record) {...})` processing records in a function that never extracts. */
+function checkFranzConsumers(context: GoRuleContext, kgo: string): void {
+  const { file } = context;
+  for (const call of methodCalls(file, 'EachRecord')) {
+    const callback = call.childForFieldName('arguments')?.namedChildren[0];
+    if (callback?.type !== 'func_literal') continue;
+    const parameter = callback.childForFieldName('parameters')?.namedChildren[0];
+    const record = parameter?.childrenForFieldName('name')[0];
+    const body = callback.childForFieldName('body');
+    if (!record || record.text === '_' || !body || parameter?.childForFieldName('type')?.text.replace(/\s/g, '') !== `*${kgo}.Record`) continue;
+    const scope = file.functions.enclosing(call)[0];
+    if (!scope?.body || /\bExtract\s*\(/.test(codeOf(file, scope.body))) continue;
+    const uses = identifierUses(file, body, record.text);
+    const processed = uses.some((use) => use.parent?.type === 'selector_expression' && use.parent.childForFieldName('operand')?.startIndex === use.startIndex);
+    const handedOver = uses.some((use) => !(use.parent?.type === 'selector_expression' && use.parent.childForFieldName('operand')?.startIndex === use.startIndex));
+    if (handedOver || !processed) continue;
+    if (!context.workspace.goModule(context.uri).setsUpTracing) return;
+    context.report({
+      range: file.source.lines.rangeOf(call.startIndex, callback.startIndex),
+      message: `Kafka record ${record.text} processed without extracting its trace context: the work starts a new trace. Use otel.GetTextMapPropagator().Extract(ctx, carrier) over ${record.text}.Headers`,
+    });
+  }
+}
+
 export const goKafkaWithoutPropagation: GoRule = {
   id: 'go-kafka-without-propagation',
   title: 'Kafka messages produced or consumed without trace propagation',
@@ -253,13 +331,29 @@ export const goKafkaWithoutPropagation: GoRule = {
   defaultSeverity: 'warning',
   equivalents: {},
   docs: `## What it does
-In a module that sets up OpenTelemetry (some file calls \`otel.SetTracerProvider\`), finds
-[segmentio/kafka-go](https://github.com/segmentio/kafka-go) producers and consumers that do not
-propagate the trace context:
+In a module that sets up OpenTelemetry (some file calls \`otel.SetTracerProvider\`), finds Kafka
+producers and consumers that do not propagate the trace context.
+
+[segmentio/kafka-go](https://github.com/segmentio/kafka-go):
 - \`w.WriteMessages(ctx, msg)\` of a \`kafka.Message\` built in the same function, in a function that
   never calls \`Inject\`;
 - \`msg, err := r.ReadMessage(ctx)\` (or \`FetchMessage\`) whose message is processed in the same
   function (\`msg.Value\`, \`msg.Key\`, ...) that never calls \`Extract\`.
+
+[IBM/sarama](https://github.com/IBM/sarama):
+- \`producer.SendMessage(msg)\` of a \`*sarama.ProducerMessage\` built in the same function, where a
+  context is in scope, in a function that never calls \`Inject\`;
+- \`for msg := range claim.Messages()\` processing \`msg\` in a function that never calls \`Extract\`.
+
+[confluent-kafka-go](https://github.com/confluentinc/confluent-kafka-go):
+- \`producer.Produce(msg, events)\` of a \`*kafka.Message\` built in the same function, where a
+  context is in scope, in a function that never calls \`Inject\`;
+- \`msg, err := c.ReadMessage(timeout)\` processed as for kafka-go.
+
+[twmb/franz-go](https://github.com/twmb/franz-go):
+- \`client.Produce(ctx, record, ...)\` / \`ProduceSync(ctx, records...)\` of \`*kgo.Record\`s built in
+  the same function, in a function that never calls \`Inject\`;
+- \`fetches.EachRecord(func(r *kgo.Record) {...})\` processing \`r\` in a function that never calls \`Extract\`.
 
 Messages built by a helper, or handed whole to a helper (which may inject or extract), are not reported.
 
@@ -275,13 +369,16 @@ return w.WriteMessages(ctx, msg) // no traceparent header
 \`\`\`
 
 ## Fix
-Adds a carrier type named after the file (\`consumer.go\` gets \`consumerKafkaCarrier\`, a
-\`propagation.TextMapCarrier\` over \`[]kafka.Header\`), then \`otel.GetTextMapPropagator().Inject(ctx, consumerKafkaCarrier{&msg.Headers})\` before the
-write, or \`ctx := otel.GetTextMapPropagator().Extract(ctx, consumerKafkaCarrier{&msg.Headers})\` after
-the read (offered when the read sits in a loop or block below the one declaring \`ctx\`). Start the
-consumer span from that context with \`trace.WithSpanKind(trace.SpanKindConsumer)\`. Messages written
-as literals inside the call are reported without a fix. If another file of the package already
-declares a carrier, use it instead.
+Adds a carrier type to the file, named after it (in \`orders.go\`: \`ordersKafkaCarrier\`, a
+\`propagation.TextMapCarrier\` over the \`[]kafka.Header\` of kafka-go or confluent;
+\`ordersSaramaCarrier\` over \`[]sarama.RecordHeader\`; \`ordersRecordCarrier\` over
+\`[]kgo.RecordHeader\`), then \`otel.GetTextMapPropagator().Inject(ctx, ordersKafkaCarrier{&msg.Headers})\`
+before the write, or \`ctx := otel.GetTextMapPropagator().Extract(ctx, ordersKafkaCarrier{&msg.Headers})\`
+after a kafka-go or confluent read (offered when the read sits in a loop or block below the one
+declaring \`ctx\`). Start the consumer span from that context with
+\`trace.WithSpanKind(trace.SpanKindConsumer)\`. Messages written as literals inside the call, and
+sarama and franz-go consumers, are reported without a fix. If another file of the package already
+declares a carrier, use that one instead.
 
 Suppress with \`//meshlens:ignore go-kafka-without-propagation reason\` on the line above.`,
   check(context) {
@@ -289,11 +386,28 @@ Suppress with \`//meshlens:ignore go-kafka-without-propagation reason\` on the l
     const kafka = imports.localNames(KAFKA_GO)[0];
     if (kafka) {
       checkProducers(context, kafka);
-      checkConsumers(context, kafka);
+      checkConsumers(context, { type: `${kafka}.Header`, keyIsBytes: false, suffix: 'KafkaCarrier' }, (call) => {
+        const ctx = call.childForFieldName('arguments')?.namedChildren[0];
+        return ctx?.type === 'identifier' ? ctx.text : undefined;
+      });
+    }
+    const kgo = imports.localNames(FRANZ_GO)[0];
+    if (kgo) {
+      checkFranzProducers(context, kgo);
+      checkFranzConsumers(context, kgo);
+    }
+    const confluent = [...imports.localNames(CONFLUENT), ...imports.localNames(CONFLUENT_V1)][0];
+    if (confluent) {
+      const headers = { type: `${confluent}.Header`, keyIsBytes: false, suffix: 'KafkaCarrier' };
+      checkPointerProducers(context, 'Produce', 2, `${confluent}.Message`, headers);
+      checkConsumers(context, headers, (call) => {
+        const ctx = contextInScope(call, imports, context.file.functions);
+        return ctx?.kind === 'context' ? ctx.expression : undefined;
+      });
     }
     const sarama = imports.localNames(SARAMA)[0];
     if (sarama) {
-      checkSaramaProducers(context, sarama);
+      checkPointerProducers(context, 'SendMessage', 1, `${sarama}.ProducerMessage`, { type: `${sarama}.RecordHeader`, keyIsBytes: true, suffix: 'SaramaCarrier' });
       checkSaramaConsumers(context);
     }
   },

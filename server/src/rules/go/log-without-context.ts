@@ -13,7 +13,9 @@ const PRINTS = ['Print', 'Printf', 'Println'];
 /** The request context to log with at a call, when the call runs inside a handler (and not in a goroutine or callback). */
 function handlerContext(file: GoFile, call: GoNode): ContextSource | undefined {
   const scopes = file.functions.enclosing(call);
-  if (scopes.length === 0 || (scopes[0].fn.type === 'func_literal' && literalUse(scopes[0].fn) !== 'invoked')) return undefined;
+  const innermost = scopes[0]?.fn;
+  // A literal run later (goroutine, callback) may outlive the request, unless it is a handler itself.
+  if (!innermost || (innermost.type === 'func_literal' && literalUse(innermost) !== 'invoked' && requestSources(innermost, file).length === 0)) return undefined;
   if (!scopes.some(({ fn }) => requestSources(fn, file).length > 0)) return undefined;
   return contextInScope(call, file.imports, file.functions);
 }

@@ -18,6 +18,9 @@ Deployment's pod labels, and reports a service port number that they send to dif
 ports (a missing \`targetPort\` means the port itself; a named one is resolved through the
 container ports).
 
+Copies of one resource (same kind, namespace and name, as in per-environment overlays) are not
+compared with each other.
+
 ## Why is this bad
 Istio keys inbound configuration of a workload by service port: two Services that map the same
 port to different container ports give the sidecar conflicting listeners, and traffic for one of

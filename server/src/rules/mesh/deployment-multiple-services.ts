@@ -16,6 +16,9 @@ Finds the Services, in any file of the Deployment's namespace, whose selector ma
 Deployment's pod labels, and reports a port number that they declare with different protocols
 (\`TCP\`, \`UDP\`, \`SCTP\`; unset means \`TCP\`).
 
+Copies of one resource (same kind, namespace and name, as in per-environment overlays) are not
+compared with each other.
+
 ## Why is this bad
 The sidecar builds one inbound listener per port and protocol family: with the same port used by
 two protocols, one of them is not intercepted as expected and its traffic fails or bypasses policy.

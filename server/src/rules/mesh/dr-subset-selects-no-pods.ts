@@ -1,5 +1,6 @@
 import { fqdn } from '../../core/mesh/hosts';
 import { podLabels, serviceForHost, serviceSelector, workloadsSelectedBy } from '../../core/mesh/k8s';
+import { podSourcesIn } from '../../core/mesh/pods';
 import { selects } from '../../core/mesh/workloads';
 import type { ManifestRule } from '../../core/rule';
 import { resourceName } from '../../core/types';
@@ -44,8 +45,12 @@ the annotation \`galley.istio.io/analyze-suppress: IST0173\`.`,
     if (!service) return;
     const workloads = workloadsSelectedBy(workspace, namespaceOf(service), serviceSelector(service));
     if (workloads.length === 0) return;
+    // Pods from Rollouts, Jobs and the like are not listed below: their labels count as selected.
+    const otherLabels = podSourcesIn(workspace, namespaceOf(service))
+      .filter((source) => !workloads.includes(source.manifest) && selects(serviceSelector(service), source.labels))
+      .map((source) => source.labels);
     const subsets = seqItems(nodeAt(manifest.root, 'spec', 'subsets')).map((node) => ({ node, labels: stringMap(mapAt(node, 'labels')) }));
-    const selectsSome = (labels: Record<string, string>) => workloads.some((workload) => selects(labels, podLabels(workload)));
+    const selectsSome = (labels: Record<string, string>) => workloads.some((workload) => selects(labels, podLabels(workload))) || otherLabels.some((pod) => selects(labels, pod));
     // Workloads of other versions only (say a new v3 and no v1, v2) mean the rest is deployed from elsewhere.
     if (!subsets.some((subset) => selectsSome(subset.labels))) return;
     for (const subset of subsets) {

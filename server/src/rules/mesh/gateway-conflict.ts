@@ -3,6 +3,9 @@ import type { ManifestRule } from '../../core/rule';
 import { resourceName } from '../../core/types';
 import { nodeRange } from '../../core/yaml/manifest';
 
+/** Plain HTTP servers for one host and port are merged into one virtual host by Istio: no conflict. */
+const PLAIN_HTTP = ['HTTP', 'HTTP2', 'GRPC'];
+
 export const gatewayConflict: ManifestRule = {
   id: 'gateway-conflict',
   title: 'Gateways on the same proxies declare the same port and host',
@@ -14,7 +17,11 @@ export const gatewayConflict: ManifestRule = {
   docs: `## What it does
 Looks in every file for another Gateway with the same \`selector\` (so the same gateway proxies)
 that has a server on the same port number with the same host (any \`namespace/\` prefix
-ignored). Only identical hosts are compared, not overlapping wildcards.
+ignored). Only identical hosts are compared, not overlapping wildcards, and only servers that are
+not plain HTTP (HTTPS, TLS, TCP, ...): for plain HTTP Istio merges the routes of both servers.
+
+Copies of one resource (same kind, namespace and name, as in per-environment overlays) are not
+compared with each other.
 
 ## Why is this bad
 The proxy can serve a host on a port only once: Istio keeps one of the two servers, depending on
@@ -45,10 +52,10 @@ annotation \`galley.istio.io/analyze-suppress: IST0145\`.`,
     const others = gatewaysOnSameProxies(workspace, manifest);
     if (others.length === 0) return;
     for (const server of gatewayServers(manifest)) {
-      if (server.port === undefined) continue;
+      if (server.port === undefined || PLAIN_HTTP.includes(server.protocol ?? '')) continue;
       for (const { node, host } of server.hosts) {
         const conflicting = others
-          .filter((other) => gatewayServers(other).some((s) => s.port === server.port && s.hosts.some((h) => h.host === host)))
+          .filter((other) => gatewayServers(other).some((s) => s.port === server.port && !PLAIN_HTTP.includes(s.protocol ?? '') && s.hosts.some((h) => h.host === host)))
           .sort((a, b) => resourceName(a.ref).localeCompare(resourceName(b.ref)));
         const range = nodeRange(manifest.file, node);
         if (conflicting.length === 0 || !range) continue;

@@ -28,6 +28,9 @@ Looks in every file for another Gateway with the same \`selector\` (so the same 
 with a server that terminates TLS with the same \`credentialName\` or \`serverCertificate\` as one
 of this Gateway's servers. Passthrough servers are left alone.
 
+Copies of one resource (same kind, namespace and name, as in per-environment overlays) are not
+compared with each other.
+
 ## Why is this bad
 Browsers reuse an HTTP/2 connection for every host the certificate covers. A request for a host of
 the other Gateway then arrives on this server's connection, whose routes do not know the host, and

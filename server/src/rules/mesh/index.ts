@@ -39,6 +39,15 @@ import { seConflictingProtocol } from './se-conflicting-protocol';
 import { gatewayConflict } from './gateway-conflict';
 import { gatewayDuplicateCertificate } from './gateway-duplicate-certificate';
 import { vsDeprecatedField } from './vs-deprecated-field';
+import { annotationMisplaced } from './annotation-misplaced';
+import { annotationUnknown } from './annotation-unknown';
+import { envoyfilterRelativeWithoutPriority } from './envoyfilter-relative-without-priority';
+import { envoyfilterReplaceMisuse } from './envoyfilter-replace-misuse';
+import { envoyfilterAddIgnored } from './envoyfilter-add-ignored';
+import { envoyfilterRemoveIgnored } from './envoyfilter-remove-ignored';
+import { externalnamePortName } from './externalname-port-name';
+import { drMutualTlsToPlaintext } from './dr-mutual-tls-to-plaintext';
+import { drTlsDisabledStrictWorkload } from './dr-tls-disabled-strict-workload';
 
 /** Kubernetes and Istio manifest rules. */
 export const MESH_RULES: readonly Rule[] = [
@@ -82,4 +91,13 @@ export const MESH_RULES: readonly Rule[] = [
   gatewayConflict,
   gatewayDuplicateCertificate,
   vsDeprecatedField,
+  annotationMisplaced,
+  annotationUnknown,
+  envoyfilterRelativeWithoutPriority,
+  envoyfilterReplaceMisuse,
+  envoyfilterAddIgnored,
+  envoyfilterRemoveIgnored,
+  externalnamePortName,
+  drMutualTlsToPlaintext,
+  drTlsDisabledStrictWorkload,
 ];

@@ -14,8 +14,11 @@ export const seConflictingProtocol: ManifestRule = {
   docs: `## What it does
 Looks in every file for another ServiceEntry that declares one of this entry's hosts (resolved
 against each one's namespace) with the same port number but another protocol (unset counts as
-TCP), where some namespace sees both per \`exportTo\`. Entries with a \`workloadSelector\` are left
-alone.
+TCP), exported alike (both public, or both private to a common namespace). Entries with a
+\`workloadSelector\` are left alone.
+
+Copies of one resource (same kind, namespace and name, as in per-environment overlays) are not
+compared with each other.
 
 ## Why is this bad
 Envoy has one listener per port: it cannot treat the same host and port as, say, HTTP and TLS at

@@ -13,9 +13,13 @@ export const seDuplicateHostPort: ManifestRule = {
   equivalents: { kiali: 'KIA1211' },
   docs: `## What it does
 Looks in every file for another ServiceEntry that declares one of this entry's hosts (resolved
-against each one's namespace) with the same port number and the same protocol, where some
-namespace sees both per \`exportTo\`. Entries with a \`workloadSelector\` are left alone. The same
-host and port with different protocols is reported by \`se-conflicting-protocol\` instead.
+against each one's namespace) with the same port number and the same protocol, exported alike
+(both public, or both private to a common namespace). Entries with a \`workloadSelector\` are
+left alone. The same host and port with different protocols is reported by
+\`se-conflicting-protocol\` instead.
+
+Copies of one resource (same kind, namespace and name, as in per-environment overlays) are not
+compared with each other.
 
 ## Why is this bad
 Istio keeps one of the two for the host and port, depending on creation order: its resolution,

@@ -1,4 +1,4 @@
-import { podLabels, POD_KINDS } from '../../core/mesh/k8s';
+import { podSourcesIn } from '../../core/mesh/pods';
 import { selects } from '../../core/mesh/workloads';
 import type { ManifestRule } from '../../core/rule';
 import { resourceName } from '../../core/types';
@@ -19,7 +19,8 @@ export const selectorMatchesNoWorkload: ManifestRule = {
   docs: `## What it does
 Reads the \`workloadSelector.labels\` of a Sidecar, or the \`selector.matchLabels\` of a
 PeerAuthentication, AuthorizationPolicy or RequestAuthentication, and looks in every file for a
-Deployment, StatefulSet, DaemonSet or Pod of the same namespace whose pod labels match. It only
+Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Argo Rollout or Pod of the same
+namespace whose pod labels match. It only
 reports when the workspace holds workloads of that namespace at all, and never for the root
 namespace (\`istio-system\`), whose selectors apply to every namespace.
 
@@ -46,8 +47,8 @@ Suppress with \`# meshlens-disable-next-line selector-matches-no-workload reason
     const [parent, key] = manifest.kind === 'Sidecar' ? [nodeAt(manifest.root, 'spec', 'workloadSelector'), 'labels'] : [nodeAt(manifest.root, 'spec', 'selector'), 'matchLabels'];
     const selector = stringMap(mapAt(parent, key));
     if (Object.keys(selector).length === 0) return;
-    const workloads = POD_KINDS.flatMap((kind) => workspace.ofKind(kind)).filter((workload) => namespaceOf(workload) === namespace);
-    if (workloads.length === 0 || workloads.some((workload) => selects(selector, podLabels(workload)))) return;
+    const sources = podSourcesIn(workspace, namespace);
+    if (sources.length === 0 || sources.some((source) => selects(selector, source.labels))) return;
     const range = keyRange(manifest.file, parent, key);
     if (!range) return;
     const wanted = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(', ');

@@ -1,5 +1,6 @@
-import { visibilityOf, visibleTogether } from '../../core/mesh/exportto';
+import { visibilityOf, exportedAlike } from '../../core/mesh/exportto';
 import { fqdn } from '../../core/mesh/hosts';
+import { sameResource } from '../../core/mesh/identity';
 import type { ManifestRule } from '../../core/rule';
 import { resourceName } from '../../core/types';
 import { namespaceOf } from '../../core/workspace';
@@ -31,9 +32,13 @@ export const vsConflictingMeshHost: ManifestRule = {
   docs: `## What it does
 For a VirtualService bound to the mesh (no \`gateways\`, or \`mesh\` among them), looks in every
 file for another mesh-bound VirtualService with the same host (short names resolved against each
-one's namespace) that some namespace sees together with this one, per both \`exportTo\` lists.
-Wildcard hosts are not compared, and VirtualServices bound only to Gateways are left alone:
-Istio merges those per host.
+one's namespace) and exported alike: both public (no \`exportTo\`, or \`*\`), or both private to
+a common namespace. A private VirtualService overrides a public one in its namespace on purpose,
+so that pair is not reported. Wildcard hosts are not compared, and VirtualServices bound only to
+Gateways are left alone: Istio merges those per host.
+
+Copies of one resource (same kind, namespace and name, as in per-environment overlays) are not
+compared with each other.
 
 ## Why is this bad
 Sidecars do not merge VirtualServices: for one host they use one of them, the oldest, and ignore
@@ -64,7 +69,7 @@ the annotation \`galley.istio.io/analyze-suppress: IST0109\`.`,
     const mine = meshHosts(manifest);
     if (mine.length === 0) return;
     const visibility = visibilityOf(manifest);
-    const others = workspace.ofKind('VirtualService').filter((other) => other !== manifest && boundToMesh(other) && visibleTogether(visibility, visibilityOf(other)));
+    const others = workspace.ofKind('VirtualService').filter((other) => !sameResource(other, manifest) && boundToMesh(other) && exportedAlike(visibility, visibilityOf(other)));
     for (const { node, host } of mine) {
       const conflicting = others
         .filter((other) => meshHosts(other).some((theirs) => theirs.host === host))
