@@ -1,7 +1,7 @@
 /**
- * The mesh-manifests benchmark: a generated workspace of 2,000 manifests (400 apps, each a file
- * with ServiceAccount, Service, Deployment, DestinationRule and VirtualService; 10% of the apps
- * carry a mistake), analysed cold by the CLI, then edited one DestinationRule at a time in-process.
+ * The mesh-manifests benchmark: a generated workspace of about 2,000 manifests (334 apps, each a
+ * file with ServiceAccount, Service, a Deployment per version (v1, v2), DestinationRule and
+ * VirtualService; 10% of the apps carry a mistake), analysed cold by the CLI, then edited one DestinationRule at a time in-process.
  *
  *   npx tsc -p . && node scripts/build.mjs --production && node out/bench/mesh-workspace.js
  */
@@ -14,7 +14,8 @@ import { Analyzer } from '../server/src/core/analyzer';
 import { ALL_RULES } from '../server/src/rules/registry';
 import { REPO } from '../test/support/fixtures';
 
-const APPS = 400;
+const APPS = 334;
+const MANIFESTS_PER_APP = 6;
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -44,17 +45,17 @@ spec:
     port: 80
     targetPort: http
 ---
-apiVersion: apps/v1
+${['v1', 'v2'].map((version) => `apiVersion: apps/v1
 kind: Deployment
 metadata:
-  name: ${name}-v1
+  name: ${name}-${version}
   namespace: ${namespace}
 spec:
   selector:
-    matchLabels: {app: ${name}, version: v1}
+    matchLabels: {app: ${name}, version: ${version}}
   template:
     metadata:
-      labels: {app: ${name}, version: v1}
+      labels: {app: ${name}, version: ${version}}
     spec:
       serviceAccountName: ${name}
       containers:
@@ -65,7 +66,7 @@ spec:
           containerPort: 8080
         readinessProbe:
           httpGet: {path: /healthz, port: ${probePort}}
----
+`).join('---\n')}---
 apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata:
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
     cold.push(performance.now() - started);
     findings = (JSON.parse(result.stdout) as { findings: unknown[] }).findings.length;
   }
-  console.log(`CLI cold, ${APPS * 5} manifests in ${APPS} files: ${cold.map((t) => `${t.toFixed(0)} ms`).join(', ')} (${findings} findings)`);
+  console.log(`CLI cold, ${APPS * MANIFESTS_PER_APP} manifests in ${APPS} files: ${cold.map((t) => `${t.toFixed(0)} ms`).join(', ')} (${findings} findings)`);
 
   const analyzer = await Analyzer.create({ rules: ALL_RULES });
   const uris: string[] = [];
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
     `Edit one DestinationRule -> every affected file re-analysed (${affected} files): p50 ${percentile(edits, 50).toFixed(1)} ms · p95 ${percentile(edits, 95).toFixed(1)} ms (n=${edits.length})`,
   );
   console.log(`Analyzer memory with the workspace loaded: rss ${rss.toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB`);
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (!process.env.KEEP) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 void main();

@@ -23,9 +23,12 @@ export interface PodSource {
  * that "no pod has these labels" is not concluded from a partial list.
  */
 export function podSourcesIn(workspace: WorkspaceView, namespace: string): PodSource[] {
-  const sources: PodSource[] = POD_KINDS.flatMap((kind) => workspace.ofKind(kind)).map((manifest) => ({ manifest, labels: podLabels(manifest) }));
+  const inNamespace = (manifest: Manifest) => namespaceOf(manifest) === namespace;
+  const sources: PodSource[] = POD_KINDS.flatMap((kind) => workspace.ofKind(kind))
+    .filter(inNamespace)
+    .map((manifest) => ({ manifest, labels: podLabels(manifest) }));
   for (const [kind, path] of Object.entries(OTHER_POD_SOURCES)) {
-    for (const manifest of workspace.ofKind(kind)) sources.push({ manifest, labels: stringMap(mapAt(nodeAt(manifest.root, ...path), 'labels')) });
+    for (const manifest of workspace.ofKind(kind).filter(inNamespace)) sources.push({ manifest, labels: stringMap(mapAt(nodeAt(manifest.root, ...path), 'labels')) });
   }
-  return sources.filter((source) => namespaceOf(source.manifest) === namespace);
+  return sources;
 }

@@ -6,8 +6,16 @@ import { serviceOfHost } from './hosts';
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
 
+// A parsed object never changes (an edit parses a new one), so its pod labels are read once.
+const templateLabels = new WeakMap<Manifest, Record<string, string>>();
+
 export function podTemplateLabels(workload: Manifest): Record<string, string> {
-  return stringMap(mapAt(nodeAt(workload.root, 'spec', 'template', 'metadata'), 'labels'));
+  let labels = templateLabels.get(workload);
+  if (!labels) {
+    labels = stringMap(mapAt(nodeAt(workload.root, 'spec', 'template', 'metadata'), 'labels'));
+    templateLabels.set(workload, labels);
+  }
+  return labels;
 }
 
 export function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
