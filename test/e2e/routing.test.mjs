@@ -69,10 +69,20 @@ describe('routing preview in VS Code (code-server + Chromium)', { timeout: 600_0
     await waitFor(async () => (await drawnShare(frame, 1, 'v1')) === '90%', 60_000, { message: 'v1 drawn at 90%' });
     assert.equal(await drawnShare(frame, 1, 'v2'), '10%');
     assert.equal(await drawnShare(frame, 0, 'v2'), '100%');
-    const width = await frame.locator('.rule[data-index="1"] .dest[data-subset="v1"] .bar').first().evaluate((bar) => bar.style.width);
-    assert.equal(width, '90%', 'the bar is sized by the share');
-    const workloads = await frame.locator('.rule[data-index="1"] .dest[data-subset="v1"] .workload').allTextContents();
-    assert.deepEqual(workloads, ['Deployment shop/checkout-v1 ×3 · 90%']);
+    const barFraction = (subset) => frame.locator(`.rule[data-index="1"] .dest[data-subset="${subset}"]`).evaluate((dest) =>
+      Number(dest.querySelector('rect.bar').getAttribute('width')) / Number(dest.querySelector('rect.bar-track').getAttribute('width')));
+    assert.equal(await barFraction('v1'), 0.9, 'the v1 bar is sized by its share');
+    assert.equal(await barFraction('v2'), 0.1, 'the v2 bar is sized by its share');
+    const strokeWidth = (subset) => frame.locator(`.rule[data-index="1"] path.to-dest[data-subset="${subset}"]`).getAttribute('stroke-width');
+    assert.equal(await strokeWidth('v1'), '10.9', 'the rule → v1 edge is drawn 1 + 11 × 0.9 wide');
+    assert.equal(await strokeWidth('v2'), '2.1', 'the rule → v2 edge is drawn 1 + 11 × 0.1 wide');
+    const workload = frame.locator('.rule[data-index="1"] .workload[data-subset="v1"]');
+    assert.deepEqual(await workload.locator('.workload-label').allTextContents(), ['checkout-v1 ×3']);
+    assert.equal(await workload.getAttribute('aria-label'), 'Deployment shop/checkout-v1 ×3 · 90%');
+    assert.deepEqual(await frame.locator('.rule[data-index="1"] .edge-label .edge-label-text').allTextContents(), ['timeout 5s'], 'the timeout labels the rule → destination edge');
+    assert.deepEqual(await frame.locator('.rule[data-index="0"] .edge-label').allTextContents(), [], 'the testers rule has no timeout, retries, fault or mirror');
+    assert.equal((await frame.locator('.rule[data-index="0"] .cond').allTextContents()).join(' '), 'headers end-user {exact jason}', 'the match condition, wrapped to the node');
+    assert.deepEqual(await frame.locator('.host').evaluateAll((hosts) => hosts.map((h) => h.dataset.host)), ['checkout.shop.svc.cluster.local']);
     await screenshot(page, 'routing-02-preview');
   });
 
@@ -118,12 +128,33 @@ describe('routing preview in VS Code (code-server + Chromium)', { timeout: 600_0
     await screenshot(page, 'routing-05-sampled');
   });
 
-  it('is keyboard accessible: a rule title takes focus with Tab', async () => {
-    const title = frame.locator('.rule[data-index="0"] .rule-title');
-    await title.focus();
-    assert.equal(await title.evaluate((node) => node === document.activeElement), true);
+  it('is keyboard accessible: rule nodes take focus with Tab and arrows, Enter shows the details', async () => {
+    const first = frame.locator('.rule[data-index="0"] .rule-title');
+    const second = frame.locator('.rule[data-index="1"] .rule-title');
+    const isFocused = (locator) => locator.evaluate((node) => node === document.activeElement);
+    await first.focus();
+    assert.equal(await isFocused(first), true);
     await page.keyboard.press('Tab');
-    assert.equal(await frame.locator('.rule[data-index="1"] .rule-title').evaluate((node) => node === document.activeElement), true);
+    assert.equal(await isFocused(second), true);
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await isFocused(first), true);
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await isFocused(second), true);
+    await page.keyboard.press('Enter');
+    const details = await waitFor(async () => {
+      const text = (await frame.locator('#rule-details').textContent().catch(() => null)) ?? '';
+      return text.includes('checkout-canary') ? text : false;
+    }, 10_000, { message: 'the details of the canary rule' });
+    assert.match(details, /Timeout5s/);
+    assert.match(details, /subset v1 75% \(weight 30\)/);
+    assert.equal(await isFocused(second), true, 'focus stays on the rule node after the details open');
+    await screenshot(page, 'routing-06-details');
+    // A wider window gives the preview room to draw the diagram at full size.
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 2400, height: viewport.height });
+    await waitFor(() => frame.locator('svg.diagram').evaluate((svg) => svg.getBoundingClientRect().width >= Number(svg.getAttribute('width'))), 10_000, { message: 'the diagram at full size' });
+    await screenshot(page, 'routing-07-wide');
+    await page.setViewportSize(viewport);
     const errors = consoleErrors(page).filter((e) => /meshlens|Content Security Policy|routing/i.test(e));
     assert.deepEqual(errors, []);
   });
